@@ -1,0 +1,73 @@
+"""Marstek Battery Rotation: local control of Marstek Venus batteries over their UDP Open API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
+
+from .const import CONF_TIMEOUT, DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
+from .coordinator import MarstekConfigEntry, MarstekCoordinator
+from .pymarstek import MarstekClient, MarstekTransportError
+from .transports import async_acquire_transport, async_release_transport
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+PLATFORMS = [Platform.NUMBER, Platform.SELECT, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Nothing to set up before the config entries."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
+    """Connect to one battery: shared transport, first read, then the platforms."""
+    coordinator = await _async_start_coordinator(hass, entry)
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_start_coordinator(
+    hass: HomeAssistant, entry: MarstekConfigEntry
+) -> MarstekCoordinator:
+    port = entry.data[CONF_PORT]
+    try:
+        transport = await async_acquire_transport(hass, port)
+    except MarstekTransportError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="port_in_use",
+            translation_placeholders={"port": str(port), "error": str(err)},
+        ) from err
+    try:
+        client = MarstekClient(
+            transport, entry.data[CONF_HOST], port, timeout=entry.options[CONF_TIMEOUT]
+        )
+        coordinator = MarstekCoordinator(hass, entry, client)
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await async_release_transport(hass, port)
+        raise
+    return coordinator
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
+    """Unload the platforms; the last entry on a port closes its transport."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await async_release_transport(hass, entry.runtime_data.port)
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> None:
+    """Remove this battery's repair issues with it."""
+    for issue in (ISSUE_UNREACHABLE, ISSUE_RESET_PRONE_FIRMWARE):
+        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")

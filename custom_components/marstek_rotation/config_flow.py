@@ -1,0 +1,388 @@
+"""Config, options and reconfigure flows. One config entry per battery, keyed by BLE MAC."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+
+from . import const
+from .const import (
+    CONF_BLE_MAC,
+    CONF_ENTITY_PREFIX,
+    CONF_MODEL,
+    CONF_POLL_INTERVAL,
+    CONF_RATED_CAPACITY,
+    CONF_TIMEOUT,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DOMAIN,
+    MAX_POLL_INTERVAL,
+    MAX_RATED_CAPACITY,
+    MAX_TIMEOUT,
+    MIN_POLL_INTERVAL,
+    MIN_RATED_CAPACITY,
+    MIN_TIMEOUT,
+)
+from .entity_ids import rename_entity_ids, taken_entity_ids
+from .naming import default_entity_prefix, default_rated_capacity, device_name, is_valid_prefix
+from .pymarstek import (
+    DeviceInfo,
+    MarstekClient,
+    MarstekDeviceError,
+    MarstekProtocolError,
+    MarstekTimeoutError,
+    MarstekTransportError,
+    MarstekValidationError,
+    discover_devices,
+)
+from .transports import async_borrow_transport
+
+if TYPE_CHECKING:
+    # Home Assistant 2026.9+ serves `voluptuous` from probatio's shim: type against that.
+    import probatio as vol
+    from homeassistant.core import HomeAssistant
+
+    from .coordinator import MarstekConfigEntry
+else:
+    import voluptuous as vol
+
+_LOGGER = logging.getLogger(__name__)
+
+CONF_DEVICE = "device"
+MANUAL_ENTRY = "manual"
+
+
+class CannotProbeError(Exception):
+    """Probing a battery failed; `key` is the translated form error."""
+
+    def __init__(self, key: str) -> None:
+        """Remember the error key."""
+        super().__init__(key)
+        self.key = key
+
+
+async def async_probe(hass: HomeAssistant, host: str, port: int) -> DeviceInfo:
+    """Check a battery answers as a Marstek: `Marstek.GetDevice`, then one `ES.GetMode`.
+
+    Raises:
+        CannotProbeError: with the form error to show.
+    """
+    try:
+        async with async_borrow_transport(hass, port) as transport:
+            client = MarstekClient(transport, host, port, timeout=DEFAULT_TIMEOUT)
+            device = await client.get_device()
+            await client.get_mode()
+    except MarstekValidationError as err:
+        raise CannotProbeError("invalid_host") from err
+    except MarstekTransportError as err:
+        raise CannotProbeError("port_in_use") from err
+    except MarstekTimeoutError as err:
+        raise CannotProbeError("cannot_connect") from err
+    except (MarstekProtocolError, MarstekDeviceError) as err:
+        raise CannotProbeError("not_marstek") from err
+    except Exception as err:
+        _LOGGER.exception("Unexpected error while probing %s:%s", host, port)
+        raise CannotProbeError("unknown") from err
+    if device.unique_id is None:
+        raise CannotProbeError("not_marstek")
+    return device
+
+
+def _settings_schema(defaults: dict[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_ENTITY_PREFIX, default=defaults[CONF_ENTITY_PREFIX]): TextSelector(),
+            vol.Required(
+                CONF_RATED_CAPACITY, default=defaults[CONF_RATED_CAPACITY]
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_RATED_CAPACITY,
+                    max=MAX_RATED_CAPACITY,
+                    step=0.01,
+                    unit_of_measurement="kWh",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(CONF_POLL_INTERVAL, default=defaults[CONF_POLL_INTERVAL]): vol.All(
+                NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_POLL_INTERVAL,
+                        max=MAX_POLL_INTERVAL,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Coerce(int),
+            ),
+            vol.Required(CONF_TIMEOUT, default=defaults[CONF_TIMEOUT]): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_TIMEOUT,
+                    max=MAX_TIMEOUT,
+                    step=0.5,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+        }
+    )
+
+
+def _connection_schema(host: str | None, port: int) -> vol.Schema:
+    host_key = vol.Required(CONF_HOST, default=host) if host else vol.Required(CONF_HOST)
+    return vol.Schema(
+        {
+            host_key: TextSelector(),
+            vol.Required(CONF_PORT, default=port): vol.All(
+                NumberSelector(
+                    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
+                ),
+                vol.Coerce(int),
+            ),
+        }
+    )
+
+
+def _validate_prefix(hass: HomeAssistant, prefix: str, entry_id: str | None) -> dict[str, str]:
+    """Form errors for an entity prefix: a slug, unused by other batteries and entities."""
+    if not is_valid_prefix(prefix):
+        return {CONF_ENTITY_PREFIX: "invalid_prefix"}
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.entry_id != entry_id and entry.options.get(CONF_ENTITY_PREFIX) == prefix:
+            return {CONF_ENTITY_PREFIX: "prefix_in_use"}
+    if taken_entity_ids(hass, prefix, entry_id):
+        return {CONF_ENTITY_PREFIX: "entity_ids_taken"}
+    return {}
+
+
+def _taken_placeholder(hass: HomeAssistant, prefix: str, entry_id: str | None) -> str:
+    taken = taken_entity_ids(hass, prefix, entry_id) if is_valid_prefix(prefix) else []
+    return ", ".join(taken[:3]) or "-"
+
+
+class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a battery: pick a discovered one or enter its address, then choose its settings."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing found."""
+        self._discovered: dict[str, DeviceInfo] = {}
+        self._device: DeviceInfo | None = None
+        self._port = DEFAULT_PORT
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: MarstekConfigEntry) -> MarstekOptionsFlow:  # noqa: ARG004
+        """The options flow for prefix, capacity, interval and timeout."""
+        return MarstekOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer the batteries discovery finds that are not configured yet, or manual entry."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            choice = user_input[CONF_DEVICE]
+            if choice == MANUAL_ENTRY or choice not in self._discovered:
+                return await self.async_step_manual()
+            found = self._discovered[choice]
+            try:
+                self._device = await async_probe(self.hass, found.host, DEFAULT_PORT)
+            except CannotProbeError as err:
+                errors["base"] = err.key
+            else:
+                self._port = DEFAULT_PORT
+                return await self._async_device_identified()
+        else:
+            await self._async_discover()
+        if not self._discovered:
+            return await self.async_step_manual()
+        options = [
+            SelectOptionDict(value=mac, label=f"{device_name(device.model, mac)} ({device.host})")
+            for mac, device in self._discovered.items()
+        ]
+        options.append(SelectOptionDict(value=MANUAL_ENTRY, label=MANUAL_ENTRY))
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DEVICE): SelectSelector(
+                        SelectSelectorConfig(
+                            options=options,
+                            mode=SelectSelectorMode.LIST,
+                            translation_key=CONF_DEVICE,
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    async def _async_discover(self) -> None:
+        """Broadcast once; keep the batteries that are not configured yet."""
+        try:
+            async with async_borrow_transport(self.hass, DEFAULT_PORT) as transport:
+                found = await discover_devices(
+                    transport,
+                    broadcast_address=const.BROADCAST_ADDRESS,
+                    port=DEFAULT_PORT,
+                    duration=const.DISCOVERY_DURATION,
+                )
+        except MarstekTransportError:
+            _LOGGER.debug("Discovery skipped: port %s is in use", DEFAULT_PORT)
+            return
+        configured = self._async_current_ids(include_ignore=False)
+        self._discovered = {
+            device.unique_id: device
+            for device in found
+            if device.unique_id is not None and device.unique_id not in configured
+        }
+
+    async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Enter a battery's IP address and Open API port."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                self._device = await async_probe(
+                    self.hass, user_input[CONF_HOST], user_input[CONF_PORT]
+                )
+            except CannotProbeError as err:
+                errors["base"] = err.key
+            else:
+                self._port = user_input[CONF_PORT]
+                return await self._async_device_identified()
+        host = user_input[CONF_HOST] if user_input else None
+        port = user_input[CONF_PORT] if user_input else DEFAULT_PORT
+        return self.async_show_form(
+            step_id="manual", data_schema=_connection_schema(host, port), errors=errors
+        )
+
+    async def _async_device_identified(self) -> ConfigFlowResult:
+        """Stop for a battery that is configured already; follow one that moved."""
+        assert self._device is not None  # noqa: S101  # set by the probe just before
+        assert self._device.unique_id is not None  # noqa: S101  # checked by the probe
+        existing = await self.async_set_unique_id(self._device.unique_id)
+        if existing is not None and (
+            existing.data.get(CONF_HOST) != self._device.host
+            or existing.data.get(CONF_PORT) != self._port
+        ):
+            return self.async_update_reload_and_abort(
+                existing,
+                data_updates={CONF_HOST: self._device.host, CONF_PORT: self._port},
+                reason="address_updated",
+            )
+        self._abort_if_unique_id_configured()
+        return await self.async_step_settings()
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the entity prefix, rated capacity, poll interval and timeout."""
+        device = self._device
+        assert device is not None  # noqa: S101  # only reached after a probe
+        assert device.unique_id is not None  # noqa: S101
+        defaults: dict[str, Any] = {
+            CONF_ENTITY_PREFIX: default_entity_prefix(device.model, device.unique_id),
+            CONF_RATED_CAPACITY: default_rated_capacity(device.model),
+            CONF_POLL_INTERVAL: DEFAULT_POLL_INTERVAL,
+            CONF_TIMEOUT: DEFAULT_TIMEOUT,
+        }
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _validate_prefix(self.hass, user_input[CONF_ENTITY_PREFIX], None)
+            if not errors:
+                return self.async_create_entry(
+                    title=device_name(device.model, device.unique_id),
+                    data={
+                        CONF_HOST: device.host,
+                        CONF_PORT: self._port,
+                        CONF_BLE_MAC: device.unique_id,
+                        CONF_MODEL: device.model,
+                    },
+                    options=user_input,
+                )
+            defaults.update(user_input)
+        return self.async_show_form(
+            step_id="settings",
+            data_schema=_settings_schema(defaults),
+            errors=errors,
+            description_placeholders={
+                "name": device_name(device.model, device.unique_id),
+                "firmware": str(device.firmware),
+                "taken": _taken_placeholder(self.hass, defaults[CONF_ENTITY_PREFIX], None),
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address or port of a configured battery."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                device = await async_probe(self.hass, user_input[CONF_HOST], user_input[CONF_PORT])
+            except CannotProbeError as err:
+                errors["base"] = err.key
+            else:
+                await self.async_set_unique_id(device.unique_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={CONF_HOST: device.host, CONF_PORT: user_input[CONF_PORT]},
+                )
+        current = user_input or entry.data
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_connection_schema(current[CONF_HOST], current[CONF_PORT]),
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+
+class MarstekOptionsFlow(OptionsFlowWithReload):
+    """Change prefix, capacity, interval and timeout; a new prefix renames the entity ids."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with every setting."""
+        entry = self.config_entry
+        errors: dict[str, str] = {}
+        old_prefix: str = entry.options[CONF_ENTITY_PREFIX]
+        if user_input is not None:
+            new_prefix = user_input[CONF_ENTITY_PREFIX]
+            if new_prefix != old_prefix:
+                errors = _validate_prefix(self.hass, new_prefix, entry.entry_id)
+            if not errors:
+                if new_prefix != old_prefix:
+                    rename_entity_ids(self.hass, entry.entry_id, old_prefix, new_prefix)
+                return self.async_create_entry(data=user_input)
+        defaults = {**entry.options, **(user_input or {})}
+        return self.async_show_form(
+            step_id="init",
+            data_schema=_settings_schema(defaults),
+            errors=errors,
+            description_placeholders={
+                "prefix": old_prefix,
+                "taken": _taken_placeholder(
+                    self.hass, defaults[CONF_ENTITY_PREFIX], entry.entry_id
+                ),
+            },
+        )

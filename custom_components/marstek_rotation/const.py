@@ -1,0 +1,62 @@
+"""Constants for the Marstek Battery Rotation integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "marstek_rotation"
+MANUFACTURER: Final = "Marstek"
+
+# Config entry data (connection) and options (behaviour).
+CONF_BLE_MAC: Final = "ble_mac"
+CONF_MODEL: Final = "model"
+CONF_ENTITY_PREFIX: Final = "entity_prefix"
+CONF_RATED_CAPACITY: Final = "rated_capacity"
+CONF_POLL_INTERVAL: Final = "poll_interval"
+CONF_TIMEOUT: Final = "timeout"
+
+DEFAULT_PORT: Final = 30000
+DEFAULT_POLL_INTERVAL: Final = 30
+MIN_POLL_INTERVAL: Final = 10
+MAX_POLL_INTERVAL: Final = 3600
+DEFAULT_TIMEOUT: Final = 3.0
+MIN_TIMEOUT: Final = 1.0
+MAX_TIMEOUT: Final = 10.0
+DEFAULT_RATED_CAPACITY: Final = 5.12
+MIN_RATED_CAPACITY: Final = 0.5
+MAX_RATED_CAPACITY: Final = 100.0
+
+# Rated capacity (kWh) by the model string `Marstek.GetDevice` reports.
+MODEL_RATED_CAPACITY: Final[dict[str, float]] = {
+    "VenusE": 5.12,
+    "VenusE 3.0": 5.12,
+    "VenusC": 2.56,
+    "VenusD": 2.24,
+    "Venus D": 2.24,
+    "VenusA": 2.24,
+    "Venus A": 2.24,
+}
+
+# Transport. The local port is the battery's port: most firmware replies to that port, not to
+# the request's source port. Module-level so tests can bind to loopback only.
+LOCAL_BIND_HOST: Final = "0.0.0.0"  # noqa: S104  # replies arrive on the LAN interface
+BROADCAST_ADDRESS: Final = "255.255.255.255"
+MIN_DATAGRAM_INTERVAL: Final = 1.0
+QUIET_PERIOD_AFTER_WRITE: Final = 15.0
+DISCOVERY_DURATION: Final = 3.0
+
+# Availability: values survive this many missed polls; the next one marks entities unavailable.
+MISSED_POLLS_BEFORE_UNAVAILABLE: Final = 3
+MAX_BACKOFF_INTERVAL: Final = timedelta(minutes=5)
+UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
+REDISCOVERY_INTERVAL: Final = timedelta(minutes=10)
+
+# Repair issue ids (suffixed with the config entry id).
+ISSUE_UNREACHABLE: Final = "unreachable"
+ISSUE_RESET_PRONE_FIRMWARE: Final = "reset_prone_firmware"
+
+# Passive mode defaults used by the number entities.
+DEFAULT_PASSIVE_POWER: Final = 0
+DEFAULT_PASSIVE_DURATION: Final = 3600
+PASSIVE_POWER_LIMIT: Final = 2500

@@ -1,0 +1,259 @@
+"""The per-battery coordinator: one `ES.GetMode` per interval, nothing else while polling.
+
+Availability rules (design.md): values survive two missed polls; the third marks the entities
+unavailable (Home Assistant then logs once, and once more on recovery). While unreachable the
+interval doubles up to 5 minutes, a broadcast re-discovery looks for the battery's BLE MAC at a
+new address at most every 10 minutes, and after 30 minutes a repair issue says what to check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from . import const
+from .const import (
+    CONF_POLL_INTERVAL,
+    DEFAULT_PASSIVE_DURATION,
+    DEFAULT_PASSIVE_POWER,
+    DOMAIN,
+    ISSUE_RESET_PRONE_FIRMWARE,
+    ISSUE_UNREACHABLE,
+    MAX_BACKOFF_INTERVAL,
+    MISSED_POLLS_BEFORE_UNAVAILABLE,
+    REDISCOVERY_INTERVAL,
+    UNREACHABLE_REPAIR_AFTER,
+)
+from .firmware import reset_prone_fixed_in
+from .pymarstek import (
+    DeviceInfo,
+    MarstekClient,
+    MarstekError,
+    ModeStatus,
+    OperatingMode,
+    discover_devices,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+type MarstekConfigEntry = ConfigEntry[MarstekCoordinator]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MarstekData:
+    """What one successful poll produced.
+
+    Attributes:
+        status: the `ES.GetMode` reading.
+        read_at: when the reply arrived.
+        response_time: seconds between request and reply, when known.
+    """
+
+    status: ModeStatus
+    read_at: datetime
+    response_time: float | None
+
+
+class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
+    """Polls one battery and serialises every write to it."""
+
+    config_entry: MarstekConfigEntry
+    device: DeviceInfo
+
+    def __init__(
+        self, hass: HomeAssistant, entry: MarstekConfigEntry, client: MarstekClient
+    ) -> None:
+        """Prepare the coordinator; nothing is sent before the first refresh."""
+        self.base_interval = timedelta(seconds=entry.options[CONF_POLL_INTERVAL])
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=self.base_interval,
+        )
+        self.client = client
+        self.missed_polls = 0
+        self.unreachable_since: datetime | None = None
+        self._last_rediscovery: datetime | None = None
+        # Multi-datagram writes (clearing ten slots) must not interleave with other writes.
+        self.write_lock = asyncio.Lock()
+        # Set by the passive number entities; used when the select chooses Passive.
+        self.passive_power = DEFAULT_PASSIVE_POWER
+        self.passive_duration = DEFAULT_PASSIVE_DURATION
+
+    # -- setup ------------------------------------------------------------------------------
+
+    async def _async_setup(self) -> None:
+        """Read the battery's identity once; never part of routine polling."""
+        try:
+            self.device = await self.client.get_device()
+        except MarstekError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="setup_unreachable",
+                translation_placeholders={"host": self.client.host, "error": str(err)},
+            ) from err
+        self._update_firmware_issue()
+
+    def _update_firmware_issue(self) -> None:
+        issue_id = f"{ISSUE_RESET_PRONE_FIRMWARE}_{self.config_entry.entry_id}"
+        fixed_in = reset_prone_fixed_in(self.device.model, self.device.firmware_version)
+        if fixed_in is None:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_RESET_PRONE_FIRMWARE,
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "model": self.device.model,
+                "firmware": str(self.device.firmware_version),
+                "fixed_in": str(fixed_in),
+            },
+        )
+
+    # -- polling ----------------------------------------------------------------------------
+
+    async def _async_update_data(self) -> MarstekData:
+        if self.missed_polls >= MISSED_POLLS_BEFORE_UNAVAILABLE:
+            await self._async_rediscover_if_due()
+        try:
+            status = await self.client.get_mode()
+        except MarstekError as err:
+            return self._missed_poll(err)
+        self._recovered()
+        return MarstekData(
+            status=status,
+            read_at=dt_util.utcnow(),
+            response_time=self.client.transport.last_response_time(self.client.host),
+        )
+
+    def _missed_poll(self, err: MarstekError) -> MarstekData:
+        """Keep the last values for a while; then back off and report unavailable."""
+        now = dt_util.utcnow()
+        self.missed_polls += 1
+        if self.unreachable_since is None:
+            self.unreachable_since = now
+        if self.data is not None and self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE:
+            _LOGGER.debug(
+                "%s missed poll %d (%s); keeping the last values", self.name, self.missed_polls, err
+            )
+            return self.data
+        factor = 2 ** (self.missed_polls - MISSED_POLLS_BEFORE_UNAVAILABLE + 1)
+        self.update_interval = min(self.base_interval * factor, MAX_BACKOFF_INTERVAL)
+        if now - self.unreachable_since >= UNREACHABLE_REPAIR_AFTER:
+            self._create_unreachable_issue()
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="poll_failed",
+            translation_placeholders={
+                "host": self.client.host,
+                "missed": str(self.missed_polls),
+                "error": str(err),
+            },
+        ) from err
+
+    def _recovered(self) -> None:
+        if self.unreachable_since is not None:
+            ir.async_delete_issue(
+                self.hass, DOMAIN, f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}"
+            )
+        self.missed_polls = 0
+        self.unreachable_since = None
+        self.update_interval = self.base_interval
+
+    def _create_unreachable_issue(self) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_UNREACHABLE,
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "host": self.client.host,
+                "port": str(self.client.port),
+            },
+        )
+
+    async def _async_rediscover_if_due(self) -> None:
+        """Look for this battery's BLE MAC at a new address (DHCP may have moved it)."""
+        now = dt_util.utcnow()
+        if (
+            self._last_rediscovery is not None
+            and now - self._last_rediscovery < REDISCOVERY_INTERVAL
+        ):
+            return
+        self._last_rediscovery = now
+        try:
+            found = await discover_devices(
+                self.client.transport,
+                broadcast_address=const.BROADCAST_ADDRESS,
+                port=self.client.port,
+                duration=const.DISCOVERY_DURATION,
+            )
+        except MarstekError as err:
+            _LOGGER.debug("%s re-discovery failed: %s", self.name, err)
+            return
+        for device in found:
+            if device.unique_id == self.config_entry.unique_id and device.host != self.client.host:
+                _LOGGER.info(
+                    "%s moved from %s to %s; following it", self.name, self.client.host, device.host
+                )
+                self.client.host = device.host
+                self.hass.config_entries.async_update_entry(
+                    self.config_entry, data={**self.config_entry.data, CONF_HOST: device.host}
+                )
+                return
+
+    # -- writes -----------------------------------------------------------------------------
+
+    async def async_set_mode(
+        self,
+        mode: OperatingMode,
+        *,
+        passive_power: int | None = None,
+        passive_duration: int | None = None,
+    ) -> None:
+        """Write a mode, then show it optimistically until the next read confirms it.
+
+        Raises:
+            MarstekError: the write failed (validation errors come before anything is sent).
+        """
+        async with self.write_lock:
+            await self.client.set_mode(
+                mode, passive_power=passive_power, passive_duration=passive_duration
+            )
+        if self.data is not None:
+            self.async_set_updated_data(
+                replace(self.data, status=replace(self.data.status, mode=mode))
+            )
+
+    @property
+    def passive_settings(self) -> tuple[int, int]:
+        """Power (W, negative = charge) and duration (s) for the next switch to Passive."""
+        return self.passive_power, self.passive_duration
+
+    @property
+    def port(self) -> int:
+        """The battery's Open API port (also the local port of its transport)."""
+        port: int = self.config_entry.data[CONF_PORT]
+        return port

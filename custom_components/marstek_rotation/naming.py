@@ -1,0 +1,32 @@
+"""Entity prefixes and device names: the stable, predictable ids users build automations on."""
+
+from __future__ import annotations
+
+from homeassistant.util import slugify
+
+from .const import DEFAULT_RATED_CAPACITY, MODEL_RATED_CAPACITY
+
+
+def mac_suffix(mac: str) -> str:
+    """The last four hex digits of a MAC, lowercase ("acd92968d828" -> "d828")."""
+    return mac.replace(":", "").replace("-", "").lower()[-4:]
+
+
+def default_entity_prefix(model: str, mac: str) -> str:
+    """`marstek_<model slug>_<mac4>`: "VenusE 3.0" + "...9a7d" -> "marstek_venuse_3_0_9a7d"."""
+    return slugify(f"marstek {model} {mac_suffix(mac)}")
+
+
+def device_name(model: str, mac: str) -> str:
+    """The device's display name, "Marstek VenusE d828"."""
+    return f"Marstek {model} {mac_suffix(mac)}"
+
+
+def is_valid_prefix(prefix: str) -> bool:
+    """A prefix must already be a slug: lowercase letters, digits and single underscores."""
+    return bool(prefix) and slugify(prefix) == prefix
+
+
+def default_rated_capacity(model: str) -> float:
+    """The rated capacity in kWh for a model, Venus E's 5.12 when the model is unknown."""
+    return MODEL_RATED_CAPACITY.get(model, DEFAULT_RATED_CAPACITY)

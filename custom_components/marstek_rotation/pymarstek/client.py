@@ -1,0 +1,185 @@
+"""High-level calls to one battery, over a shared `MarstekTransport`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .commands import (
+    ai_config,
+    auto_config,
+    disabled_slot,
+    get_device_params,
+    getter_params,
+    manual_slot_config,
+    neutral_manual_config,
+    passive_config,
+    set_mode_params,
+)
+from .const import (
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    METHOD_GET_DEVICE,
+    METHOD_GET_MODE,
+    METHOD_SET_MODE,
+    REJECTED_CODE,
+    SLOT_MAX,
+    SLOT_MIN,
+)
+from .exceptions import MarstekDeviceError, MarstekValidationError
+from .models import DeviceInfo, ManualSlot, ModeStatus, OperatingMode
+from .parsers import parse_device_info, parse_mode_status, parse_set_result
+from .validation import require_ipv4, require_port, require_positive_seconds
+
+if TYPE_CHECKING:
+    from .codec import JsonObject
+    from .transport import MarstekTransport
+
+
+class MarstekClient:
+    """One battery, addressed by IP and port.
+
+    Every method raises `MarstekTimeoutError`, `MarstekDeviceError`, `MarstekProtocolError`
+    or `MarstekValidationError` (the last before anything is sent). Pacing, the single
+    in-flight request and the post-write quiet period are enforced by the transport.
+    """
+
+    def __init__(
+        self,
+        transport: MarstekTransport,
+        host: str,
+        port: int = DEFAULT_PORT,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Bind the client to a battery; nothing is sent yet.
+
+        Args:
+            transport: the shared, started transport.
+            host: the battery's IPv4 address.
+            port: the battery's Open API port.
+            timeout: seconds to wait for each reply.
+        """
+        self._transport = transport
+        self._host = require_ipv4("host", host)
+        self._port = require_port("port", port)
+        self._timeout = require_positive_seconds("timeout", timeout)
+
+    @property
+    def transport(self) -> MarstekTransport:
+        """The shared transport."""
+        return self._transport
+
+    @property
+    def host(self) -> str:
+        """The battery's IP; assign a new one when DHCP moved it."""
+        return self._host
+
+    @host.setter
+    def host(self, value: str) -> None:
+        self._host = require_ipv4("host", value)
+
+    @property
+    def port(self) -> int:
+        """The battery's Open API port."""
+        return self._port
+
+    @port.setter
+    def port(self, value: int) -> None:
+        self._port = require_port("port", value)
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for each reply."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._timeout = require_positive_seconds("timeout", value)
+
+    def is_quiet(self) -> bool:
+        """True while a read would wait for the post-write quiet period (skip the poll)."""
+        return self._transport.is_quiet(self._host)
+
+    async def get_device(self) -> DeviceInfo:
+        """Read the battery's identity with `Marstek.GetDevice`."""
+        reply = await self._transport.request_reply(
+            self._host, self._port, METHOD_GET_DEVICE, get_device_params(), timeout=self._timeout
+        )
+        return parse_device_info(reply.unwrap(), host=self._host, src=reply.src)
+
+    async def get_mode(self) -> ModeStatus:
+        """Read mode, SOC and powers with `ES.GetMode`."""
+        result = await self._transport.request(
+            self._host, self._port, METHOD_GET_MODE, getter_params(), timeout=self._timeout
+        )
+        return parse_mode_status(result)
+
+    async def set_mode(
+        self,
+        mode: OperatingMode,
+        *,
+        passive_power: int | None = None,
+        passive_duration: int | None = None,
+    ) -> None:
+        """Switch the operating mode.
+
+        MANUAL writes the neutral config (slot 9, disabled), so no real slot is touched.
+        PASSIVE needs `passive_power` (W, negative = charge) and `passive_duration` (s); the
+        passive arguments are ignored for the other modes. UPS is not offered.
+        """
+        await self._write_config(
+            _mode_config(mode, passive_power=passive_power, passive_duration=passive_duration)
+        )
+
+    async def set_passive(self, power: int, duration: int) -> None:
+        """Hold `power` W (negative = charge) for `duration` seconds in Passive mode."""
+        await self._write_config(passive_config(power, duration))
+
+    async def set_manual_slot(self, slot: ManualSlot) -> None:
+        """Write one manual schedule slot (this also switches the battery to Manual)."""
+        await self._write_config(manual_slot_config(slot))
+
+    async def clear_manual_slots(self) -> None:
+        """Write every slot (0-9) disabled, one datagram at a time, spaced by the transport.
+
+        Stops at the first failure; the error carries a note naming the slot.
+        """
+        for time_num in range(SLOT_MIN, SLOT_MAX + 1):
+            try:
+                await self.set_manual_slot(disabled_slot(time_num))
+            except Exception as err:
+                err.add_note(f"while clearing manual slot {time_num} on {self._host}")
+                raise
+
+    async def _write_config(self, config: JsonObject) -> None:
+        result = await self._transport.request(
+            self._host,
+            self._port,
+            METHOD_SET_MODE,
+            set_mode_params(config),
+            timeout=self._timeout,
+        )
+        if not parse_set_result(result):
+            msg = f"{self._host} rejected {config.get('mode', 'the')} mode (set_result false)"
+            raise MarstekDeviceError(REJECTED_CODE, msg, result)
+
+
+def _mode_config(
+    mode: OperatingMode, *, passive_power: int | None, passive_duration: int | None
+) -> JsonObject:
+    """The `config` object for `mode`, validated."""
+    parsed = OperatingMode.parse(mode) if isinstance(mode, str) else None
+    if parsed is OperatingMode.AUTO:
+        return auto_config()
+    if parsed is OperatingMode.AI:
+        return ai_config()
+    if parsed is OperatingMode.MANUAL:
+        return neutral_manual_config()
+    if parsed is OperatingMode.PASSIVE:
+        if passive_power is None or passive_duration is None:
+            missing = "passive_power" if passive_power is None else "passive_duration"
+            msg = "passive mode needs passive_power (W) and passive_duration (s)"
+            raise MarstekValidationError(field=missing, message=msg)
+        return passive_config(passive_power, passive_duration)
+    msg = f"mode must be one of auto, ai, manual, passive, got {mode!r}"
+    raise MarstekValidationError(field="mode", message=msg)

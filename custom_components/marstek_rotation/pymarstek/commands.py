@@ -1,0 +1,101 @@
+"""Builders for request `params`.
+
+Pure functions: they validate their inputs (raising `MarstekValidationError` before anything
+can be sent) and return plain dicts ready for the codec.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .const import (
+    ALL_DEVICES_BLE_MAC,
+    NEUTRAL_SLOT,
+    PASSIVE_DURATION_MAX_S,
+    PASSIVE_DURATION_MIN_S,
+    POWER_MAX_W,
+    POWER_MIN_W,
+    SLOT_MAX,
+    SLOT_MIN,
+)
+from .exceptions import MarstekValidationError
+from .models import ManualSlot, OperatingMode
+from .validation import format_clock, require_int
+
+if TYPE_CHECKING:
+    from .codec import JsonObject
+
+
+def getter_params() -> JsonObject:
+    """Params of every status getter: the instance id, always 0."""
+    return {"id": 0}
+
+
+def get_device_params(ble_mac: str = ALL_DEVICES_BLE_MAC) -> JsonObject:
+    """Params of `Marstek.GetDevice`; "0" addresses every device."""
+    if not isinstance(ble_mac, str) or not ble_mac:
+        msg = f'ble_mac must be "0" or a 12-hex-digit BLE MAC, got {ble_mac!r}'
+        raise MarstekValidationError(field="ble_mac", message=msg)
+    return {"ble_mac": ble_mac}
+
+
+def set_mode_params(config: JsonObject) -> JsonObject:
+    """Wrap a mode config in the `ES.SetMode` params envelope."""
+    return {"id": 0, "config": config}
+
+
+def auto_config() -> JsonObject:
+    """Config that switches to Auto (self-consumption driven by the CT/meter)."""
+    return {"mode": OperatingMode.AUTO.device_name, "auto_cfg": {"enable": 1}}
+
+
+def ai_config() -> JsonObject:
+    """Config that switches to AI mode."""
+    return {"mode": OperatingMode.AI.device_name, "ai_cfg": {"enable": 1}}
+
+
+def ups_config() -> JsonObject:
+    """Config that switches to UPS mode (firmware-dependent; not offered by the client)."""
+    return {"mode": OperatingMode.UPS.device_name, "ups_cfg": {"enable": 1}}
+
+
+def passive_config(power: int, duration: int) -> JsonObject:
+    """Config for Passive mode: hold `power` W (negative = charge) for `duration` seconds.
+
+    Raises:
+        MarstekValidationError: power outside -10000..10000 W or duration outside 1..86400 s.
+    """
+    checked_power = require_int("power", power, POWER_MIN_W, POWER_MAX_W, "W")
+    checked_duration = require_int(
+        "duration", duration, PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S, "s"
+    )
+    return {
+        "mode": OperatingMode.PASSIVE.device_name,
+        "passive_cfg": {"power": checked_power, "cd_time": checked_duration},
+    }
+
+
+def manual_slot_config(slot: ManualSlot) -> JsonObject:
+    """Config that writes one manual schedule slot (and switches to Manual mode)."""
+    return {
+        "mode": OperatingMode.MANUAL.device_name,
+        "manual_cfg": {
+            "time_num": slot.time_num,
+            "start_time": format_clock(slot.start),
+            "end_time": format_clock(slot.end),
+            "week_set": slot.week_set,
+            "power": slot.power,
+            "enable": 1 if slot.enabled else 0,
+        },
+    }
+
+
+def disabled_slot(time_num: int) -> ManualSlot:
+    """A disabled, empty slot: what clearing a slot writes."""
+    checked = require_int("time_num", time_num, SLOT_MIN, SLOT_MAX)
+    return ManualSlot(checked, "00:00", "00:00", 0, 0, enabled=False)
+
+
+def neutral_manual_config() -> JsonObject:
+    """Config that switches to Manual without touching real slots: slot 9 written disabled."""
+    return manual_slot_config(disabled_slot(NEUTRAL_SLOT))

@@ -1,0 +1,56 @@
+"""Errors raised by pymarstek.
+
+Every error derives from `MarstekError`, so a caller that only wants to know "did the battery
+answer usefully" can catch that one class.
+"""
+
+from __future__ import annotations
+
+
+class MarstekError(Exception):
+    """Base class of every pymarstek error."""
+
+
+class MarstekTimeoutError(MarstekError):
+    """The battery did not answer within the timeout."""
+
+
+class MarstekDeviceError(MarstekError):
+    """The battery answered with an error object, or rejected a write.
+
+    Attributes:
+        code: the JSON-RPC error code (for example -32601 "Method not found"), or
+            `REJECTED_CODE` (0) when an `ES.SetMode` reply carried `set_result: false`.
+        message: the message the device sent (or a description of the rejection).
+        data: the optional, undocumented `data` member of the error object.
+    """
+
+    def __init__(self, code: int, message: str, data: object | None = None) -> None:
+        """Store the device's error fields and build a readable message."""
+        super().__init__(f"{message} (code {code})")
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class MarstekProtocolError(MarstekError):
+    """A datagram or reply did not have the shape the protocol requires."""
+
+
+class MarstekValidationError(MarstekError, ValueError):
+    """An input was rejected before anything was sent.
+
+    Attributes:
+        field: the name of the offending input (for example "power" or "time_num").
+        message: a human-readable message that names the allowed range.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        """Store the field name and the message."""
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class MarstekTransportError(MarstekError):
+    """The local UDP socket could not be used (bind failure, closed transport)."""

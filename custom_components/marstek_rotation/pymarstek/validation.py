@@ -1,0 +1,111 @@
+"""Input checks shared by the models and the command builders.
+
+Each check raises `MarstekValidationError` with the field name and a message that states the
+allowed range, so callers can show it to a user unchanged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import time
+
+from .exceptions import MarstekValidationError
+
+_CLOCK_PATTERN = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def require_int(field: str, value: object, minimum: int, maximum: int, unit: str = "") -> int:
+    """Return `value` if it is an int in [minimum, maximum], else raise."""
+    suffix = f" {unit}" if unit else ""
+    allowed = f"{field} must be an integer from {minimum} to {maximum}{suffix}"
+    # bool is an int subclass, but True as a power or slot number is a caller mistake.
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{allowed}, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    if not minimum <= value <= maximum:
+        msg = f"{allowed}, got {value}"
+        raise MarstekValidationError(field=field, message=msg)
+    return value
+
+
+def require_bool(field: str, value: object) -> bool:
+    """Return `value` if it is a bool, else raise."""
+    if not isinstance(value, bool):
+        msg = f"{field} must be true or false, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    return value
+
+
+def parse_clock(field: str, value: object) -> time:
+    """Turn a `datetime.time` or an "HH:MM" string into a minute-precision `time`.
+
+    "HH:MM:00" is accepted too (Home Assistant time selectors produce it). Seconds other than
+    zero are rejected because the device only stores hours and minutes.
+    """
+    allowed = f"{field} must be a time from 00:00 to 23:59 (HH:MM)"
+    if isinstance(value, time):
+        if value.second or value.microsecond:
+            msg = f"{allowed} without seconds, got {value.isoformat()}"
+            raise MarstekValidationError(field=field, message=msg)
+        return time(value.hour, value.minute)
+    if not isinstance(value, str):
+        msg = f"{allowed}, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    match = _CLOCK_PATTERN.fullmatch(value.strip())
+    if match is None:
+        msg = f"{allowed}, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    if hour > 23 or minute > 59 or second != 0:  # noqa: PLR2004 - clock limits
+        msg = f"{allowed}, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    return time(hour, minute)
+
+
+def format_clock(value: time) -> str:
+    """Format a time the way the device expects it: zero-padded "HH:MM"."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def require_ipv4(field: str, value: object) -> str:
+    """Return the canonical form of an IPv4 address string, else raise.
+
+    Replies are matched by the source IP of the datagram, so the address a caller gives must
+    be the literal IP the battery answers from (no host names).
+    """
+    if not isinstance(value, str):
+        msg = f"{field} must be an IPv4 address such as 192.0.2.10, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    try:
+        return str(ipaddress.IPv4Address(value.strip()))
+    except ValueError:
+        msg = f"{field} must be an IPv4 address such as 192.0.2.10, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg) from None
+
+
+def require_port(field: str, value: object, *, allow_zero: bool = False) -> int:
+    """Return a UDP port number, else raise (0 only when `allow_zero`: ephemeral)."""
+    return require_int(field, value, 0 if allow_zero else 1, 65535)
+
+
+def require_positive_seconds(field: str, value: object) -> float:
+    """Return a positive, finite number of seconds, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        msg = f"{field} must be a positive number of seconds, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    if value == float("inf"):
+        msg = f"{field} must be a finite number of seconds, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    return float(value)
+
+
+def require_non_negative_seconds(field: str, value: object) -> float:
+    """Return a finite number of seconds >= 0, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        msg = f"{field} must be zero or a positive number of seconds, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    if value == float("inf"):
+        msg = f"{field} must be a finite number of seconds, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg)
+    return float(value)

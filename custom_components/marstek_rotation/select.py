@@ -1,0 +1,71 @@
+"""The operating-mode select: writes `ES.SetMode` through the library."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import Platform
+
+from .entity import MarstekEntity
+from .errors import async_translate_errors
+from .pymarstek import OperatingMode
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+
+# Writes to one battery are serialised by the coordinator; one action at a time is enough.
+PARALLEL_UPDATES = 1
+
+SELECTABLE_MODES = (
+    OperatingMode.AUTO,
+    OperatingMode.AI,
+    OperatingMode.MANUAL,
+    OperatingMode.PASSIVE,
+)
+
+OPERATING_MODE = SelectEntityDescription(
+    key="operating_mode",
+    translation_key="operating_mode",
+    options=[mode.value for mode in SELECTABLE_MODES],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: MarstekConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the mode select."""
+    async_add_entities([MarstekModeSelect(entry.runtime_data)])
+
+
+class MarstekModeSelect(MarstekEntity, SelectEntity):
+    """Auto, AI, Manual (neutral, slot 9 disabled) or Passive (power and duration numbers)."""
+
+    def __init__(self, coordinator: MarstekCoordinator) -> None:
+        """Attach the description."""
+        super().__init__(coordinator, OPERATING_MODE, Platform.SELECT)
+
+    @property
+    def current_option(self) -> str | None:
+        """The mode last read (or just written); None for UPS or an unknown mode."""
+        mode = self.coordinator.data.status.mode
+        if mode is None or mode not in SELECTABLE_MODES:
+            return None
+        return mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        """Write the mode; Passive takes power and duration from the number entities."""
+        mode = OperatingMode(option)
+        power: int | None = None
+        duration: int | None = None
+        if mode is OperatingMode.PASSIVE:
+            power, duration = self.coordinator.passive_settings
+        async with async_translate_errors(self.coordinator.config_entry.title):
+            await self.coordinator.async_set_mode(
+                mode, passive_power=power, passive_duration=duration
+            )

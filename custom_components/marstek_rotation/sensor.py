@@ -1,0 +1,279 @@
+"""Sensors, all from the `ES.GetMode` reply (plus the configured rated capacity)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfEnergy,
+    UnitOfPower,
+    UnitOfTime,
+)
+from homeassistant.core import callback
+
+from .const import CONF_RATED_CAPACITY
+from .entity import MarstekEntity
+from .pymarstek import OperatingMode
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import MarstekConfigEntry, MarstekCoordinator, MarstekData
+
+# Read-only platform: the coordinator does the I/O.
+PARALLEL_UPDATES = 0
+
+# An energy sample further apart than this is not integrated: an outage must not invent energy.
+MAX_INTEGRATION_GAP = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarstekSensorDescription(SensorEntityDescription):
+    """A sensor computed from a poll and the rated capacity (kWh)."""
+
+    value_fn: Callable[[MarstekData, float], float | int | str | datetime | None]
+    # Whether the battery's first reply makes this sensor worth creating.
+    exists_fn: Callable[[MarstekData], bool] = lambda _: True
+
+
+def _capacity_part(data: MarstekData, rated: float, *, free: bool) -> float | None:
+    soc = data.status.soc
+    if soc is None:
+        return None
+    share = (100 - soc) if free else soc
+    return round(rated * share / 100, 3)
+
+
+def _mode(data: MarstekData, _rated: float) -> str | None:
+    return data.status.mode.value if data.status.mode is not None else None
+
+
+def _ct_present(data: MarstekData) -> bool:
+    return data.status.total_power is not None or data.status.a_power is not None
+
+
+def _ct_power(attribute: str, label: str) -> MarstekSensorDescription:
+    return MarstekSensorDescription(
+        key=f"ct_{label}_power",
+        translation_key=f"ct_{label}_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda data, _rated: getattr(data.status, attribute),
+        exists_fn=_ct_present,
+    )
+
+
+SENSORS: tuple[MarstekSensorDescription, ...] = (
+    MarstekSensorDescription(
+        key="state_of_charge",
+        translation_key="state_of_charge",
+        device_class=SensorDeviceClass.BATTERY,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        value_fn=lambda data, _rated: data.status.soc,
+    ),
+    MarstekSensorDescription(
+        key="operating_mode",
+        translation_key="operating_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=[mode.value for mode in OperatingMode],
+        value_fn=_mode,
+    ),
+    MarstekSensorDescription(
+        key="grid_power",
+        translation_key="grid_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        value_fn=lambda data, _rated: data.status.ongrid_power,
+    ),
+    MarstekSensorDescription(
+        key="offgrid_power",
+        translation_key="offgrid_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        value_fn=lambda data, _rated: data.status.offgrid_power,
+    ),
+    MarstekSensorDescription(
+        key="remaining_capacity",
+        translation_key="remaining_capacity",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data, rated: _capacity_part(data, rated, free=False),
+    ),
+    MarstekSensorDescription(
+        key="available_capacity",
+        translation_key="available_capacity",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data, rated: _capacity_part(data, rated, free=True),
+    ),
+    MarstekSensorDescription(
+        key="rated_capacity",
+        translation_key="rated_capacity",
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda _data, rated: rated,
+    ),
+    _ct_power("a_power", "phase_a"),
+    _ct_power("b_power", "phase_b"),
+    _ct_power("c_power", "phase_c"),
+    _ct_power("total_power", "total"),
+    MarstekSensorDescription(
+        key="last_read",
+        translation_key="last_read",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, _rated: data.read_at,
+    ),
+    MarstekSensorDescription(
+        key="response_time",
+        translation_key="response_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda data, _rated: (
+            round(data.response_time * 1000, 1) if data.response_time is not None else None
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarstekEnergyDescription(SensorEntityDescription):
+    """An energy counter integrated from grid power; `direction` picks the sign it counts."""
+
+    direction: int  # +1 counts delivery (discharge), -1 counts charging
+
+
+ENERGY_SENSORS: tuple[MarstekEnergyDescription, ...] = (
+    MarstekEnergyDescription(
+        key="energy_charged",
+        translation_key="energy_charged",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=3,
+        direction=-1,
+    ),
+    MarstekEnergyDescription(
+        key="energy_discharged",
+        translation_key="energy_discharged",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=3,
+        direction=1,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: MarstekConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the sensors the battery's reply supports."""
+    coordinator = entry.runtime_data
+    entities: list[SensorEntity] = [
+        MarstekSensor(coordinator, description)
+        for description in SENSORS
+        if coordinator.data is not None and description.exists_fn(coordinator.data)
+    ]
+    entities.extend(MarstekEnergySensor(coordinator, description) for description in ENERGY_SENSORS)
+    async_add_entities(entities)
+
+
+class MarstekSensor(MarstekEntity, SensorEntity):
+    """A sensor read from the latest poll."""
+
+    entity_description: MarstekSensorDescription
+
+    def __init__(
+        self, coordinator: MarstekCoordinator, description: MarstekSensorDescription
+    ) -> None:
+        """Attach the description."""
+        super().__init__(coordinator, description, Platform.SENSOR)
+
+    @property
+    def native_value(self) -> float | int | str | datetime | None:
+        """The value for the latest poll."""
+        rated: float = self.coordinator.config_entry.options[CONF_RATED_CAPACITY]
+        return self.entity_description.value_fn(self.coordinator.data, rated)
+
+
+class MarstekEnergySensor(MarstekEntity, RestoreSensor):
+    """kWh charged or discharged, integrated (trapezoids) from grid power between polls.
+
+    `ES.GetStatus` has energy counters but is not answered by many firmwares, so the Energy
+    dashboard's battery gets these instead. The total is restored after a restart; no energy
+    is added across a restart or a gap longer than MAX_INTEGRATION_GAP.
+    """
+
+    entity_description: MarstekEnergyDescription
+
+    def __init__(
+        self, coordinator: MarstekCoordinator, description: MarstekEnergyDescription
+    ) -> None:
+        """Start from zero until the last total is restored."""
+        super().__init__(coordinator, description, Platform.SENSOR)
+        self._total_kwh = 0.0
+        self._last_sample: tuple[datetime, float] | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the total, then count from the current poll on."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_sensor_data()
+        if last is not None and isinstance(last.native_value, (int, float)):
+            self._total_kwh = float(last.native_value)
+        self._take_sample()
+
+    @property
+    def native_value(self) -> float:
+        """Total kWh."""
+        return round(self._total_kwh, 4)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._take_sample()
+        super()._handle_coordinator_update()
+
+    def _take_sample(self) -> None:
+        data = self.coordinator.data
+        if data is None or data.status.ongrid_power is None:
+            return
+        power = max(0.0, self.entity_description.direction * data.status.ongrid_power)
+        if self._last_sample is not None:
+            previous_at, previous_power = self._last_sample
+            if data.read_at == previous_at:
+                return  # the same poll again (an optimistic mode update, a kept value)
+            gap = data.read_at - previous_at
+            if timedelta(0) < gap <= MAX_INTEGRATION_GAP:
+                hours = gap.total_seconds() / 3600
+                self._total_kwh += (previous_power + power) / 2 * hours / 1000
+        self._last_sample = (data.read_at, power)

@@ -1,0 +1,187 @@
+"""Command line: run simulated batteries on loopback until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import signal
+import sys
+import typing
+
+from .addresses import NonLoopbackAddressError, require_loopback
+from .household import household_specs
+from .quirks import Quirks
+from .simulator import DEFAULT_BROADCAST_HOST, DEFAULT_PORT, Simulator
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class QuirkAssignment(typing.NamedTuple):
+    """``--quirk [N:]NAME=VALUE``: battery number (None = all), field name and value."""
+
+    battery: int | None
+    name: str
+    value: object
+
+
+def _convert(name: str, text: str) -> object:
+    hints = typing.get_type_hints(Quirks)
+    if name not in hints:
+        known = ", ".join(field.name for field in dataclasses.fields(Quirks))
+        msg = f"unknown quirk {name!r}; known: {known}"
+        raise ValueError(msg)
+    hint = hints[name]
+    lowered = text.strip().lower()
+    if hint is bool:
+        if lowered in _TRUE | _FALSE:
+            return lowered in _TRUE
+        msg = f"{name} takes true/false, got {text!r}"
+        raise ValueError(msg)
+    if hint is int:
+        return int(text)
+    if hint is float:
+        return float(text)
+    if hint == int | None:
+        return None if lowered == "none" else int(text)
+    if typing.get_origin(hint) is typing.Literal:
+        if text in typing.get_args(hint):
+            return text
+        msg = f"{name} takes one of {typing.get_args(hint)}, got {text!r}"
+        raise ValueError(msg)
+    # error_replies is written METHOD:CODE[,METHOD:CODE...]
+    replies: dict[str, int] = {}
+    for item in filter(None, text.split(",")):
+        method, _, code = item.rpartition(":")
+        replies[method] = int(code)
+    return replies
+
+
+def parse_quirk(text: str) -> QuirkAssignment:
+    """Parse ``[N:]NAME=VALUE`` (N counts batteries from 1)."""
+    target, equals, value = text.partition("=")
+    if not equals:
+        msg = f"expected [N:]NAME=VALUE, got {text!r}"
+        raise ValueError(msg)
+    battery: int | None = None
+    number, colon, name = target.partition(":")
+    if colon and number.isdigit():
+        battery = int(number)
+    else:
+        name = target
+    return QuirkAssignment(battery, name.strip(), _convert(name.strip(), value))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``scripts/simulate``."""
+    parser = argparse.ArgumentParser(
+        prog="simulate",
+        description="Simulated Marstek Venus batteries (Open API over UDP) on loopback.",
+    )
+    parser.add_argument("--batteries", type=int, default=3, help="how many (default 3)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="device UDP port")
+    parser.add_argument("--base-ip", default="127.0.0.2", help="first battery's address")
+    parser.add_argument(
+        "--broadcast-host", default=DEFAULT_BROADCAST_HOST, help="loopback broadcast address"
+    )
+    parser.add_argument("--no-broadcast", action="store_true", help="no broadcast hub")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="physics speed-up")
+    parser.add_argument("--load", type=float, default=0.0, help="household load, W")
+    parser.add_argument("--solar", type=float, default=0.0, help="solar production, W")
+    parser.add_argument(
+        "--quirk",
+        action="append",
+        default=[],
+        metavar="[N:]NAME=VALUE",
+        help="set a quirk on all batteries or on battery N (repeatable), e.g. latency=0.5",
+    )
+    parser.add_argument(
+        "--typical-quirks",
+        action="store_true",
+        help="start each battery with the quirks reported for its model and firmware",
+    )
+    parser.add_argument(
+        "--status-every", type=float, default=0.0, help="print status every N seconds (0: off)"
+    )
+    return parser
+
+
+def _quirks_for(number: int, model: str, firmware: int, args: argparse.Namespace) -> Quirks:
+    quirks = Quirks.typical_for(model, firmware) if args.typical_quirks else Quirks()
+    for assignment in args.quirk_assignments:
+        if assignment.battery in {None, number}:
+            setattr(quirks, assignment.name, assignment.value)
+    return quirks
+
+
+def _print_status(simulator: Simulator) -> None:
+    meter = simulator.meter
+    parts = [f"meter {meter.power:+.0f} W (load {meter.load:.0f}, solar {meter.solar:.0f})"]
+    parts.extend(
+        f"{battery.host} {battery.mode} {battery.soc:.1f}% {battery.power:+.0f} W"
+        for battery in simulator.batteries
+    )
+    print(" | ".join(parts), flush=True)
+
+
+async def run(args: argparse.Namespace) -> None:
+    """Start the batteries, print their addresses and serve until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    broadcast = None if args.no_broadcast else args.broadcast_host
+    async with Simulator(
+        port=args.port, broadcast_host=broadcast, time_scale=args.time_scale
+    ) as simulator:
+        simulator.meter.set_load(args.load)
+        simulator.meter.set_solar(args.solar)
+        print(
+            f"Marstek simulator on port {args.port}; broadcast {broadcast or 'off'}; "
+            f"time scale {args.time_scale:g}",
+            flush=True,
+        )
+        for number, spec in enumerate(household_specs(args.batteries, args.base_ip), start=1):
+            quirks = _quirks_for(number, spec.model, spec.firmware, args)
+            battery = await simulator.add_battery(spec, quirks)
+            print(
+                f"battery {number}: {battery.host}:{args.port} model={spec.model!r} "
+                f"firmware={spec.firmware} ble_mac={spec.ble_mac} src={battery.src!r}",
+                flush=True,
+            )
+        print("ready; Ctrl-C to stop", flush=True)
+        while not stop.is_set():
+            timeout = args.status_every if args.status_every > 0 else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout)
+            if args.status_every > 0 and not stop.is_set():
+                _print_status(simulator)
+    print("stopped", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        require_loopback(args.base_ip)
+        if not args.no_broadcast:
+            require_loopback(args.broadcast_host)
+        args.quirk_assignments = [parse_quirk(text) for text in args.quirk]
+        if args.batteries < 1 or not 0 < args.port < 65536:  # noqa: PLR2004
+            parser.error("--batteries must be >= 1 and --port within 1..65535")
+        if args.time_scale <= 0:
+            parser.error("--time-scale must be positive")
+        asyncio.run(run(args))
+    except (NonLoopbackAddressError, ValueError) as err:
+        print(f"simulate: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"simulate: cannot bind: {err}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Tests for the marstek command-line tool."""

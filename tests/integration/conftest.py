@@ -1,0 +1,96 @@
+"""Fixtures for the Home Assistant integration tests: real UDP against simulated batteries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.marstek_rotation import const
+from custom_components.marstek_rotation.const import (
+    CONF_BLE_MAC,
+    CONF_ENTITY_PREFIX,
+    CONF_MODEL,
+    CONF_POLL_INTERVAL,
+    CONF_RATED_CAPACITY,
+    CONF_TIMEOUT,
+    DOMAIN,
+)
+from custom_components.marstek_rotation.naming import default_entity_prefix, device_name
+from simulator import BatterySpec, Simulator
+
+PORT = 30000
+BROADCAST = "127.255.255.255"
+
+# The household of the seed documents, on loopback.
+VENUS_E_D828 = BatterySpec(
+    host="127.0.0.2", model="VenusE", firmware=156, ble_mac="acd92968d828", soc=62.0, mode="Auto"
+)
+VENUS_E3_9A7D = BatterySpec(
+    host="127.0.0.3",
+    model="VenusE 3.0",
+    firmware=150,
+    ble_mac="009b08a59a7d",
+    soc=45.0,
+    mode="Manual",
+    getmode_ct_fields=True,
+)
+VENUS_E_DEB8 = BatterySpec(
+    host="127.0.0.4", model="VenusE", firmware=156, ble_mac="acd92968deb8", soc=80.0, mode="Manual"
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load integrations from custom_components in every test here."""
+
+
+@pytest.fixture(autouse=True)
+def loopback_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bind and broadcast on loopback only; no pacing delays unless a test asks for them."""
+    monkeypatch.setattr(const, "LOCAL_BIND_HOST", "127.0.0.1")
+    monkeypatch.setattr(const, "BROADCAST_ADDRESS", BROADCAST)
+    monkeypatch.setattr(const, "MIN_DATAGRAM_INTERVAL", 0.0)
+    monkeypatch.setattr(const, "QUIET_PERIOD_AFTER_WRITE", 0.0)
+    monkeypatch.setattr(const, "DISCOVERY_DURATION", 0.3)
+
+
+@pytest.fixture
+async def simulator() -> AsyncIterator[Simulator]:
+    """An empty simulated household on port 30000 with a loopback broadcast hub."""
+    async with Simulator(port=PORT, broadcast_host=BROADCAST) as sim:
+        yield sim
+
+
+def config_entry_for(spec: BatterySpec, **options: Any) -> MockConfigEntry:
+    """A config entry as the config flow would create it for `spec`."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=device_name(spec.model, spec.ble_mac),
+        unique_id=spec.ble_mac,
+        data={
+            CONF_HOST: spec.host,
+            CONF_PORT: PORT,
+            CONF_BLE_MAC: spec.ble_mac,
+            CONF_MODEL: spec.model,
+        },
+        options={
+            CONF_ENTITY_PREFIX: default_entity_prefix(spec.model, spec.ble_mac),
+            CONF_RATED_CAPACITY: spec.capacity_kwh,
+            CONF_POLL_INTERVAL: 30,
+            CONF_TIMEOUT: 1.0,
+            **options,
+        },
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add and set up an entry, waiting until its platforms are done."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -1,0 +1,71 @@
+"""Setup, unload and the shared transport, against a simulated battery over UDP."""
+
+from __future__ import annotations
+
+import time
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from custom_components.marstek_rotation.const import DOMAIN
+from custom_components.marstek_rotation.transports import TRANSPORT_POOL
+from simulator import Quirks, Simulator
+
+from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
+
+
+async def test_domain_sets_up(hass: HomeAssistant) -> None:
+    assert await async_setup_component(hass, DOMAIN, {})
+    assert DOMAIN in hass.config.components
+
+
+async def test_setup_reads_the_battery_and_unload_closes_the_socket(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+
+    assert entry.state is ConfigEntryState.LOADED
+    state = hass.states.get("sensor.marstek_venuse_d828_state_of_charge")
+    assert state is not None
+    assert float(state.state) == round(battery.soc)
+    # Setup asks for the identity once and reads the mode once; nothing else.
+    assert battery.method_counts() == {"Marstek.GetDevice": 1, "ES.GetMode": 1}
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.data[TRANSPORT_POOL].leases == {}
+
+
+async def test_two_batteries_share_one_transport(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    await simulator.add_battery(VENUS_E3_9A7D)
+    first = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    second = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
+
+    pool = hass.data[TRANSPORT_POOL]
+    assert list(pool.leases) == [30000]
+    assert pool.leases[30000].users == 2
+    assert first.runtime_data.client.transport is second.runtime_data.client.transport
+
+    assert await hass.config_entries.async_unload(first.entry_id)
+    assert pool.leases[30000].users == 1
+    assert await hass.config_entries.async_unload(second.entry_id)
+    assert pool.leases == {}
+
+
+async def test_dead_battery_at_startup_is_retried_fast(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    await simulator.add_battery(VENUS_E_D828, quirks=Quirks(silent=True))
+    started = time.monotonic()
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
+    elapsed = time.monotonic() - started
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    print(f"dead battery: setup gave up after {elapsed:.2f} s (timeout 1.0 s)")
+    # The socket is released for the retry.
+    assert hass.data[TRANSPORT_POOL].leases == {}

@@ -1,0 +1,234 @@
+"""Result objects to models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from custom_components.marstek_rotation.pymarstek import (
+    DeviceInfo,
+    MarstekProtocolError,
+    ModeStatus,
+    OperatingMode,
+    firmware_version,
+    mac_from_src,
+    normalize_mac,
+    parse_device_info,
+    parse_mode_status,
+    parse_set_result,
+)
+
+VENUS_C_DEVICE = {
+    "device": "VenusC",
+    "ver": 111,
+    "ble_mac": "123456789012",
+    "wifi_mac": "ABCDEF123456",
+    "wifi_name": "MY_HOME",
+    "ip": "192.0.2.11",
+}
+
+
+def test_device_info_from_full_result() -> None:
+    info = parse_device_info(VENUS_C_DEVICE, host="127.0.0.2", src="VenusC-123456789012")
+    assert info == DeviceInfo(
+        model="VenusC",
+        firmware=111,
+        firmware_version=111,
+        ble_mac="123456789012",
+        wifi_mac="abcdef123456",
+        ssid="MY_HOME",
+        reported_ip="192.0.2.11",
+        host="127.0.0.2",
+        src="VenusC-123456789012",
+    )
+    assert info.unique_id == "123456789012"
+
+
+def test_device_info_falls_back_to_mac_in_src() -> None:
+    # Venus C firmware 153 can leave both MACs out.
+    info = parse_device_info(
+        {"device": "VenusC", "ver": 153, "ip": "192.0.2.5"},
+        host="127.0.0.3",
+        src="VenusE 3.0-009B08A5E0A0",
+    )
+    assert info.ble_mac == "009b08a5e0a0"
+    assert info.wifi_mac is None
+    assert info.ssid is None
+
+
+def test_device_info_without_any_mac() -> None:
+    info = parse_device_info({"device": "VenusE", "ver": 155}, host="127.0.0.2", src=None)
+    assert info.ble_mac is None
+    assert info.unique_id is None
+
+
+def test_device_info_unique_id_falls_back_to_wifi_mac() -> None:
+    info = parse_device_info(
+        {"device": "VenusE", "ver": 155, "wifi_mac": "aa:bb:cc:dd:ee:ff"},
+        host="127.0.0.2",
+        src=None,
+    )
+    assert info.unique_id == "aabbccddeeff"
+
+
+@pytest.mark.parametrize(
+    ("ver", "folded"),
+    [(155, 155), (1476, 147), (1487, 148), (1509, 150), (1000, 100), (1999, 199), (300, 300)],
+)
+def test_firmware_version_folds_packed_versions(ver: int, folded: int) -> None:
+    assert firmware_version(ver) == folded
+    info = parse_device_info({"device": "VenusE 3.0", "ver": ver}, host="127.0.0.2", src=None)
+    assert (info.firmware, info.firmware_version) == (ver, folded)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("acd92968d828", "acd92968d828"),
+        ("ACD92968D828", "acd92968d828"),
+        ("ac:d9:29:68:d8:28", "acd92968d828"),
+        ("ac-d9-29-68-d8-28", "acd92968d828"),
+        ("0", None),
+        ("", None),
+        ("000000000000", None),
+        ("xyz", None),
+        ("acd92968d82", None),
+        (None, None),
+    ],
+)
+def test_normalize_mac(raw: str | None, normalized: str | None) -> None:
+    assert normalize_mac(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    ("src", "mac"),
+    [
+        ("VenusE-acd92968deb8", "acd92968deb8"),
+        ("VNSEM-0-ccc837b3a39f", "ccc837b3a39f"),
+        ("VenusE 3.0-009b08a5e0a0", "009b08a5e0a0"),
+        ("VenusE", None),
+        ("Venus-mac", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_mac_from_src(src: str | None, mac: str | None) -> None:
+    assert mac_from_src(src) == mac
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"ver": 155},
+        {"device": "VenusE"},
+        {"device": 5, "ver": 155},
+        {"device": "VenusE", "ver": "155"},
+        {"device": "VenusE", "ver": True},
+        {"device": "VenusE", "ver": 155, "ble_mac": 123},
+        {"device": "VenusE", "ver": 155, "wifi_name": ["x"]},
+    ],
+)
+def test_device_info_rejects_wrong_shapes(result: dict[str, Any]) -> None:
+    with pytest.raises(MarstekProtocolError):
+        parse_device_info(result, host="127.0.0.2", src=None)
+
+
+def test_mode_status_rev2_example() -> None:
+    status = parse_mode_status(
+        {
+            "id": 0,
+            "mode": "Auto",
+            "ongrid_power": -75,
+            "offgrid_power": 0,
+            "bat_soc": 20,
+            "ct_state": 1,
+            "a_power": 120,
+            "b_power": -30,
+            "c_power": 0,
+            "total_power": 90,
+            "input_energy": 12345,
+            "output_energy": 7,
+        }
+    )
+    assert status == ModeStatus(
+        mode=OperatingMode.AUTO,
+        soc=20,
+        ongrid_power=-75,
+        offgrid_power=0,
+        ct_state=1,
+        a_power=120,
+        b_power=-30,
+        c_power=0,
+        total_power=90,
+        input_energy=1234.5,
+        output_energy=0.7,
+        raw_mode="Auto",
+    )
+
+
+def test_mode_status_rev1_fields_only() -> None:
+    status = parse_mode_status(
+        {"id": 0, "mode": "Passive", "ongrid_power": 100, "offgrid_power": 0, "bat_soc": 98}
+    )
+    assert status.mode is OperatingMode.PASSIVE
+    assert (status.soc, status.ongrid_power) == (98, 100)
+    assert status.ct_state is None
+    assert status.input_energy is None
+
+
+def test_mode_status_all_missing_is_all_none() -> None:
+    status = parse_mode_status({"id": 0})
+    assert status == ModeStatus(None, None, None, None, None, None, None, None, None, None, None)
+
+
+def test_mode_status_unknown_mode_keeps_raw_value() -> None:
+    status = parse_mode_status({"mode": "Eco", "bat_soc": 50})
+    assert status.mode is None
+    assert status.raw_mode == "Eco"
+    assert parse_mode_status({"mode": 3}).mode is OperatingMode.PASSIVE
+
+
+@pytest.mark.parametrize(
+    ("raw", "signed"),
+    [(0, 0), (300, 300), (32767, 32767), (32768, -32768), (65535, -1), (65436, -100)],
+)
+def test_offgrid_power_uint16_wrap(raw: int, signed: int) -> None:
+    assert parse_mode_status({"offgrid_power": raw}).offgrid_power == signed
+
+
+def test_ongrid_power_is_not_unwrapped() -> None:
+    assert parse_mode_status({"ongrid_power": 40000}).ongrid_power == 40000
+
+
+def test_integral_floats_are_accepted_as_ints() -> None:
+    status = parse_mode_status({"bat_soc": 98.0, "ongrid_power": -75.4})
+    assert (status.soc, status.ongrid_power) == (98, -75)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"mode": ["Auto"]},
+        {"mode": True},
+        {"mode": 1.5},
+        {"bat_soc": "98"},
+        {"bat_soc": False},
+        {"ongrid_power": {}},
+        {"offgrid_power": "1"},
+        {"input_energy": "12"},
+        {"ct_state": [1]},
+        {"bat_soc": float("inf")},
+    ],
+)
+def test_mode_status_rejects_wrong_types(result: dict[str, Any]) -> None:
+    with pytest.raises(MarstekProtocolError):
+        parse_mode_status(result)
+
+
+def test_set_result() -> None:
+    assert parse_set_result({"id": 0, "set_result": True}) is True
+    assert parse_set_result({"id": 0, "set_result": False}) is False
+    for bad in ({}, {"set_result": 1}, {"set_result": "true"}, {"set_result": None}):
+        with pytest.raises(MarstekProtocolError, match="set_result"):
+            parse_set_result(bad)

@@ -1,0 +1,140 @@
+"""The command line: option parsing, and the real program as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import QuirkAssignment, main, parse_quirk
+
+from .conftest import free_udp_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BATTERY_LINE = re.compile(
+    r"^battery (\d+): (127\.\d+\.\d+\.\d+):(\d+) model='([^']+)'.* ble_mac=(\w+)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("latency=0.5", QuirkAssignment(None, "latency", 0.5)),
+        ("2:silent=true", QuirkAssignment(2, "silent", True)),
+        ("silent=off", QuirkAssignment(None, "silent", False)),
+        ("duplicate_replies=2", QuirkAssignment(None, "duplicate_replies", 2)),
+        ("lockup_after_per_minute=none", QuirkAssignment(None, "lockup_after_per_minute", None)),
+        ("3:es_getstatus=silent", QuirkAssignment(3, "es_getstatus", "silent")),
+        (
+            "error_replies=ES.GetStatus:-32601,Bat.GetStatus:-32603",
+            QuirkAssignment(
+                None, "error_replies", {"ES.GetStatus": -32601, "Bat.GetStatus": -32603}
+            ),
+        ),
+    ],
+)
+def test_parse_quirk(text: str, expected: QuirkAssignment) -> None:
+    assert parse_quirk(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["latency", "volume=11", "silent=maybe", "es_getstatus=sometimes", "latency=fast"]
+)
+def test_bad_quirks_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - message differs per case
+        parse_quirk(text)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--base-ip", "192.168.1.20"],
+        ["--broadcast-host", "10.255.255.255"],
+        ["--quirk", "nonsense=1"],
+    ],
+)
+def test_cli_refuses_with_a_clear_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert "simulate: error:" in capsys.readouterr().err
+
+
+class LineReader:
+    """Reads a child's stdout line by line with a deadline (a plain readline could hang)."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        self._fd = process.stdout.fileno()
+        self._buffer = b""
+
+    def readline(self, deadline: float) -> str:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._fd, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                    pytest.fail(f"the simulator printed no full line in time: {self._buffer!r}")
+                chunk = os.read(self._fd, 4096)
+                if not chunk:
+                    pytest.fail(f"the simulator exited early: {self._buffer!r}")
+                self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.decode()
+
+
+def test_cli_runs_batteries_until_interrupted() -> None:
+    port = free_udp_port()
+    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--batteries",
+            "2",
+            "--port",
+            str(port),
+            "--base-ip",
+            "127.0.0.30",
+            "--load",
+            "500",
+            "--quirk",
+            "2:duplicate_replies=1",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 15
+        reader = LineReader(process)
+        batteries = []
+        while not (line := reader.readline(deadline)).startswith("ready"):
+            if match := BATTERY_LINE.match(line):
+                batteries.append(match.groups())
+        assert batteries == [
+            ("1", "127.0.0.30", str(port), "VenusE", "acd92968d828"),
+            ("2", "127.0.0.31", str(port), "VenusE 3.0", "009b08a59a7d"),
+        ]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.bind(("127.0.0.1", port))
+            client.settimeout(5)
+            request = {"id": 1, "method": "Marstek.GetDevice", "params": {"ble_mac": "0"}}
+            client.sendto(json.dumps(request).encode(), ("127.0.0.30", port))
+            data, source = client.recvfrom(4096)
+        assert source == ("127.0.0.30", port)
+        assert json.loads(data)["result"]["ble_mac"] == "acd92968d828"
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert stdout.decode().strip().endswith("stopped")
