@@ -121,7 +121,12 @@ def _quirks_for(number: int, model: str, firmware: int, args: argparse.Namespace
 
 def _print_status(simulator: Simulator) -> None:
     meter = simulator.meter
-    parts = [f"meter {meter.power:+.0f} W (load {meter.load:.0f}, solar {meter.solar:.0f})"]
+    parts = [
+        (
+            f"{simulator.wall_time:%a %H:%M:%S} meter {meter.power:+.0f} W "
+            f"(load {meter.load:.0f}, solar {meter.solar:.0f})"
+        )
+    ]
     parts.extend(
         f"{battery.host} {battery.mode} {battery.soc:.1f}% {battery.power:+.0f} W"
         for battery in simulator.batteries

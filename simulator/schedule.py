@@ -10,6 +10,7 @@ SLOT_COUNT = 10
 ALL_DAYS = 0b1111111
 _SECONDS_PER_MINUTE = 60
 _MINUTES_PER_DAY = 24 * 60
+_BOUNDARY_OVERSHOOT = 0.001
 _HH_MM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -66,9 +67,11 @@ def empty_slots() -> tuple[ManualSlot, ...]:
 
 
 def seconds_to_next_boundary(slots: tuple[ManualSlot, ...], now: datetime) -> float | None:
-    """Seconds until a slot may start or stop (its start, its end, or midnight).
+    """Seconds until just after a slot may start or stop (its start, its end, or midnight).
 
-    None when no slot is enabled: then nothing in the schedule ever changes.
+    The result overshoots the boundary by a millisecond so that wall times, which
+    carry microsecond rounding, are certainly past it. None when no slot is enabled:
+    then nothing in the schedule ever changes.
     """
     enabled = [slot for slot in slots if slot.enabled]
     if not enabled:
@@ -83,7 +86,7 @@ def seconds_to_next_boundary(slots: tuple[ManualSlot, ...], now: datetime) -> fl
         ahead = (minute - minute_of_day) % _MINUTES_PER_DAY
         wait = ahead * _SECONDS_PER_MINUTE - into_minute
         waits.append(wait if wait > 0 else wait + _MINUTES_PER_DAY * _SECONDS_PER_MINUTE)
-    return min(waits)
+    return min(waits) + _BOUNDARY_OVERSHOOT
 
 
 @dataclass(frozen=True, slots=True)

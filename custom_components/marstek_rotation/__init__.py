@@ -12,6 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from .const import CONF_TIMEOUT, DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
 from .coordinator import MarstekConfigEntry, MarstekCoordinator
 from .pymarstek import MarstekClient, MarstekTransportError
+from .services import async_setup_services
 from .transports import async_acquire_transport, async_release_transport
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
-    """Nothing to set up before the config entries."""
+    """Register the service actions (once, for every battery)."""
+    async_setup_services(hass)
     return True
 
 

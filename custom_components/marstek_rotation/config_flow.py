@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import (
+    SOURCE_IGNORE,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -280,9 +281,14 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         assert self._device is not None  # noqa: S101  # set by the probe just before
         assert self._device.unique_id is not None  # noqa: S101  # checked by the probe
         existing = await self.async_set_unique_id(self._device.unique_id)
-        if existing is not None and (
-            existing.data.get(CONF_HOST) != self._device.host
-            or existing.data.get(CONF_PORT) != self._port
+        # An ignored battery has no address to update: set it up (it replaces the ignore).
+        if (
+            existing is not None
+            and existing.source != SOURCE_IGNORE
+            and (
+                existing.data.get(CONF_HOST) != self._device.host
+                or existing.data.get(CONF_PORT) != self._port
+            )
         ):
             return self.async_update_reload_and_abort(
                 existing,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -226,6 +227,26 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
 
     # -- writes -----------------------------------------------------------------------------
 
+    async def async_write(
+        self,
+        write: Callable[[MarstekCoordinator], Awaitable[None]],
+        *,
+        mode: OperatingMode | None = None,
+    ) -> None:
+        """Run a write under this battery's write lock; then show `mode` optimistically.
+
+        The next poll (after the transport's post-write quiet period) confirms the mode.
+
+        Raises:
+            MarstekError: the write failed (validation errors come before anything is sent).
+        """
+        async with self.write_lock:
+            await write(self)
+        if mode is not None and self.data is not None:
+            self.async_set_updated_data(
+                replace(self.data, status=replace(self.data.status, mode=mode))
+            )
+
     async def async_set_mode(
         self,
         mode: OperatingMode,
@@ -233,19 +254,14 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         passive_power: int | None = None,
         passive_duration: int | None = None,
     ) -> None:
-        """Write a mode, then show it optimistically until the next read confirms it.
+        """Switch the operating mode (Manual: neutral slot 9; Passive: power and duration)."""
 
-        Raises:
-            MarstekError: the write failed (validation errors come before anything is sent).
-        """
-        async with self.write_lock:
-            await self.client.set_mode(
+        async def write(coordinator: MarstekCoordinator) -> None:
+            await coordinator.client.set_mode(
                 mode, passive_power=passive_power, passive_duration=passive_duration
             )
-        if self.data is not None:
-            self.async_set_updated_data(
-                replace(self.data, status=replace(self.data.status, mode=mode))
-            )
+
+        await self.async_write(write, mode=mode)
 
     @property
     def passive_settings(self) -> tuple[int, int]:

@@ -112,8 +112,8 @@ class FakePeer:
         assert self._transport is not None
         self._transport.sendto(data, destination)
 
-    async def next_datagram(self, timeout: float = 2.0) -> Received:
-        async with asyncio.timeout(timeout):
+    async def next_datagram(self, within: float = 2.0) -> Received:
+        async with asyncio.timeout(within):
             return await self._queue.get()
 
     async def close(self) -> None:

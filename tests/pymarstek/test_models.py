@@ -60,8 +60,7 @@ def test_mode_values_and_device_names() -> None:
 
 def test_weekday_bits_start_on_monday() -> None:
     assert [int(day) for day in Weekday] == [1, 2, 4, 8, 16, 32, 64]
-    assert Weekday.MON == 1
-    assert Weekday.SUN == 64
+    assert Weekday.MON | Weekday.SUN == 65
 
 
 @pytest.mark.parametrize(

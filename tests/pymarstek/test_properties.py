@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,20 +97,18 @@ def test_protocol_shaped_objects_decode_and_parse_or_raise_protocol_error(
         return
     assert (message.result is None) != (message.error is None)
     assert 0 <= message.request_id <= 65535
-    try:
-        result = message.unwrap()
-    except MarstekDeviceError as err:
-        assert isinstance(err.code, int)
+    if message.error is not None:
+        with pytest.raises(MarstekDeviceError):
+            message.unwrap()
         return
+    result = message.unwrap()
     for parse in (
         parse_mode_status,
         parse_set_result,
         lambda r: parse_device_info(r, host="127.0.0.2", src=message.src),
     ):
-        try:
+        with contextlib.suppress(MarstekProtocolError):
             parse(result)
-        except MarstekProtocolError:
-            pass
 
 
 @given(st.dictionaries(protocol_keys, json_scalars, max_size=8))

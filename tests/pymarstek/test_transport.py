@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import socket
 from collections.abc import Callable
@@ -20,18 +21,21 @@ from custom_components.marstek_rotation.pymarstek import (
 
 from .conftest import PeerFactory
 from .fake_peer import FakePeer, answer_with, error_reply, free_udp_port, result_reply
+from .timing import report
 
 GET_MODE_RESULT = {"id": 0, "mode": "Auto", "bat_soc": 50}
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 2.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
+async def wait_until(predicate: Callable[[], bool], within: float = 2.0) -> None:
+    async with asyncio.timeout(within):
+        while not predicate():  # noqa: ASYNC110 - polls transport counters, which have no event
             await asyncio.sleep(0.005)
 
 
-async def get_mode(transport: MarstekTransport, peer: FakePeer, timeout: float = 1.0) -> Any:
-    return await transport.request(peer.host, peer.port, "ES.GetMode", {"id": 0}, timeout=timeout)
+async def get_mode(transport: MarstekTransport, peer: FakePeer, reply_timeout: float = 1.0) -> Any:
+    return await transport.request(
+        peer.host, peer.port, "ES.GetMode", {"id": 0}, timeout=reply_timeout
+    )
 
 
 async def test_request_sends_exact_datagram_and_returns_result(
@@ -68,9 +72,9 @@ async def test_timeout_raises_after_about_the_timeout(
     loop = asyncio.get_running_loop()
     started = loop.time()
     with pytest.raises(MarstekTimeoutError, match=r"127\.0\.0\.2:\d+ did not answer ES.GetMode"):
-        await get_mode(transport, peer, timeout=0.3)
+        await get_mode(transport, peer, reply_timeout=0.3)
     elapsed = loop.time() - started
-    print(f"timeout 0.3 s took {elapsed:.3f} s")
+    report(f"timeout 0.3 s took {elapsed:.3f} s")
     assert 0.29 <= elapsed < 1.0
     assert transport.stats.timeouts == 1
     assert len(peer.received) == 1  # no retries inside request()
@@ -81,7 +85,7 @@ async def test_late_reply_is_dropped_and_never_answers_the_next_request(
 ) -> None:
     peer = await make_peer("127.0.0.2")
     with pytest.raises(MarstekTimeoutError):
-        await get_mode(transport, peer, timeout=0.2)
+        await get_mode(transport, peer, reply_timeout=0.2)
     first = await peer.next_datagram()
     second_call = asyncio.create_task(get_mode(transport, peer))
     second = await peer.next_datagram()
@@ -126,7 +130,7 @@ async def test_only_spoofed_replies_mean_timeout(
 ) -> None:
     battery = await make_peer("127.0.0.2")
     impostor = await make_peer("127.0.0.3")
-    call = asyncio.create_task(get_mode(transport, battery, timeout=0.3))
+    call = asyncio.create_task(get_mode(transport, battery, reply_timeout=0.3))
     request = await battery.next_datagram()
     impostor.send(result_reply(request.request, GET_MODE_RESULT), request.source)
     with pytest.raises(MarstekTimeoutError):
@@ -202,7 +206,7 @@ async def test_one_request_in_flight_per_host(
         request = await peer.next_datagram()
         # Nothing else may arrive while this request is unanswered.
         with pytest.raises(TimeoutError):
-            await peer.next_datagram(timeout=0.15)
+            await peer.next_datagram(within=0.15)
         peer.send(result_reply(request.request, {"n": expected}), request.source)
     assert [await call for call in calls] == [{"n": 0}, {"n": 1}, {"n": 2}]
 
@@ -212,8 +216,8 @@ async def test_min_interval_between_datagrams_to_one_host(make_peer: PeerFactory
     async with MarstekTransport(0, "127.0.0.1", min_interval=0.2, quiet_period=0) as transport:
         await asyncio.gather(*(get_mode(transport, peer) for _ in range(4)))
     arrivals = [entry.loop_time for entry in peer.received]
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
-    print("gaps between datagrams:", [f"{gap:.3f}" for gap in gaps])
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    report(f"gaps between datagrams: {[round(gap, 3) for gap in gaps]}")
     assert len(gaps) == 3
     assert min(gaps) >= 0.19
 
@@ -224,13 +228,13 @@ async def test_hosts_do_not_wait_for_each_other(make_peer: PeerFactory) -> None:
     async with MarstekTransport(0, "127.0.0.1", min_interval=1.0, quiet_period=0) as transport:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        dead_call = asyncio.create_task(get_mode(transport, dead, timeout=1.0))
+        dead_call = asyncio.create_task(get_mode(transport, dead, reply_timeout=1.0))
         assert await get_mode(transport, alive) == GET_MODE_RESULT
         alive_elapsed = loop.time() - started
         assert not dead_call.done()
         with pytest.raises(MarstekTimeoutError):
             await dead_call
-    print(f"healthy host answered after {alive_elapsed:.3f} s")
+    report(f"healthy host answered after {alive_elapsed:.3f} s")
     assert alive_elapsed < 0.5
 
 
@@ -258,7 +262,9 @@ async def test_quiet_period_after_set_mode_delays_reads_not_writes(
         await get_mode(transport, peer)
         assert not transport.is_quiet(peer.host)
     first_write, second_write, read = (entry.loop_time for entry in peer.received)
-    print(f"write->write {second_write - first_write:.3f} s, write->read {read - second_write:.3f}")
+    report(
+        f"write->write {second_write - first_write:.3f} s, write->read {read - second_write:.3f}"
+    )
     assert second_write - first_write < 0.2
     assert read - second_write >= 0.39
 
@@ -327,7 +333,7 @@ async def test_bind_failure_names_the_address_and_port() -> None:
         with pytest.raises(MarstekTransportError) as caught:
             await transport.start()
     message = str(caught.value)
-    print(message)
+    report(message)
     assert f"127.0.0.1:{port}" in message
     assert "already in use" in message
     assert not transport.is_open

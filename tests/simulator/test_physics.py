@@ -130,7 +130,7 @@ async def test_empty_battery_stops_covering_load(sim: Simulator) -> None:
     assert battery.soc == pytest.approx(11.0)
     assert battery.power == 0.0
     assert sim.meter.power == 512.0
-    assert sim.meter.imported_wh == pytest.approx(2 * 512 - 51.2, abs=512 * 10 / HOUR)
+    assert sim.meter.imported_wh == pytest.approx(2 * 512 - 51.2)  # stepping is exact
 
 
 async def test_meter_profiles_follow_wall_time(sim: Simulator) -> None:
@@ -201,6 +201,14 @@ async def test_manual_slot_across_midnight_and_discharge(sim: Simulator, client:
     assert battery.power == 700.0
     sim.advance(HOUR)  # Monday 02:00
     assert battery.power == 0.0
+
+
+async def test_one_long_jump_integrates_slots_exactly(sim: Simulator, client: UdpClient) -> None:
+    battery = await sim.add_battery(spec(mode="Auto", soc=50.0))
+    await write_slot(client, battery, sim.port, week_set=127, power=-512)  # 09:00-10:00 daily
+    sim.advance(3 * 24 * HOUR)  # three windows of one hour at 512 W, 10 % each
+    assert battery.charged_wh == pytest.approx(3 * 512, rel=1e-6)
+    assert battery.soc == pytest.approx(80.0, rel=1e-6)
 
 
 async def test_disabled_slot_and_first_slot_wins(sim: Simulator, client: UdpClient) -> None:

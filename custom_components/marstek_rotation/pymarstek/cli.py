@@ -10,10 +10,12 @@ import argparse
 import asyncio
 import logging
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from . import cli_output
 from .client import MarstekClient
+from .commands import passive_config
 from .const import (
     DEFAULT_BROADCAST_ADDRESS,
     DEFAULT_DISCOVERY_DURATION,
@@ -21,14 +23,20 @@ from .const import (
     DEFAULT_MIN_INTERVAL,
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
+    SLOT_MAX,
+    SLOT_MIN,
 )
 from .discovery import discover_devices
 from .exceptions import MarstekError, MarstekTransportError, MarstekValidationError
 from .models import DAY_NAMES, ManualSlot, OperatingMode
 from .transport import MarstekTransport
+from .validation import require_ipv4, require_positive_seconds
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Awaitable, Callable, Sequence
+
+# What a command produces: its JSON rendering and its text rendering.
+type Output = tuple[object, str]
 
 EXIT_OK: Final = 0
 EXIT_DEVICE_FAILURE: Final = 1
@@ -192,30 +200,39 @@ async def _run(args: argparse.Namespace) -> int:
         # One command per process: a read after a write is the user's explicit choice.
         quiet_period=0,
     )
+    # Everything is validated before the socket is bound, so bad input never holds the port.
+    action = _prepare(args, transport)
     async with transport:
-        if args.command == "discover":
-            devices = await discover_devices(
-                transport,
-                broadcast_address=args.broadcast,
-                port=args.port,
-                duration=args.duration,
-            )
-            _emit(args, cli_output.devices_json(devices), cli_output.devices_text(devices))
-            return EXIT_OK
-        client = MarstekClient(transport, args.host, args.port, timeout=args.timeout)
-        return await _run_on_battery(args, client)
+        as_json, as_text = await action()
+    _emit(args, as_json, as_text)
+    return EXIT_OK
 
 
-async def _run_on_battery(args: argparse.Namespace, client: MarstekClient) -> int:
+def _prepare(
+    args: argparse.Namespace, transport: MarstekTransport
+) -> Callable[[], Awaitable[Output]]:
+    """Validate the command's inputs and return the call that carries it out."""
+    if args.command == "discover":
+        duration = require_positive_seconds("duration", args.duration)
+        broadcast = require_ipv4("broadcast", args.broadcast)
+        return partial(_discover, transport, broadcast, args.port, duration)
+    client = MarstekClient(transport, args.host, args.port, timeout=args.timeout)
     if args.command == "device":
-        info = await client.get_device()
-        _emit(args, cli_output.device_json(info), cli_output.device_text(info))
-    elif args.command == "mode":
-        status = await client.get_mode()
-        _emit(args, cli_output.mode_json(client.host, status), cli_output.mode_text(status))
-    elif args.command == "set-mode":
-        await _set_mode(args, client)
-    elif args.command == "set-schedule":
+        return partial(_device, client)
+    if args.command == "mode":
+        return partial(_mode, client)
+    if args.command == "set-mode":
+        mode = OperatingMode(args.mode)
+        if mode is OperatingMode.PASSIVE:
+            if args.power is None or args.duration is None:
+                msg = "passive mode needs --power (W) and --duration (s)"
+                raise MarstekValidationError(field="power", message=msg)
+            passive_config(args.power, args.duration)  # range check only
+        elif args.power is not None or args.duration is not None:
+            msg = "--power and --duration only apply to passive mode"
+            raise MarstekValidationError(field="power", message=msg)
+        return partial(_set_mode, client, mode, args.power, args.duration)
+    if args.command == "set-schedule":
         slot = ManualSlot(
             args.slot,
             args.start,
@@ -224,28 +241,50 @@ async def _run_on_battery(args: argparse.Namespace, client: MarstekClient) -> in
             args.power,
             enabled=not args.disable,
         )
-        await client.set_manual_slot(slot)
-        _emit(args, cli_output.slot_json(client.host, slot), cli_output.slot_text(slot))
-    elif args.command == "clear-schedules":
-        await client.clear_manual_slots()
-        _emit(
-            args,
-            {"host": client.host, "success": True, "cleared_slots": list(range(10))},
-            "Cleared manual slots 0-9 (the battery is now in manual mode).",
-        )
-    return EXIT_OK
+        return partial(_set_schedule, client, slot)
+    return partial(_clear_schedules, client)
 
 
-async def _set_mode(args: argparse.Namespace, client: MarstekClient) -> None:
-    mode = OperatingMode(args.mode)
-    if mode is not OperatingMode.PASSIVE and (args.power is not None or args.duration is not None):
-        msg = "--power and --duration only apply to passive mode"
-        raise MarstekValidationError(field="power", message=msg)
-    await client.set_mode(mode, passive_power=args.power, passive_duration=args.duration)
-    _emit(
-        args,
-        cli_output.set_mode_json(client.host, mode, args.power, args.duration),
-        cli_output.set_mode_text(mode, args.power, args.duration),
+async def _discover(
+    transport: MarstekTransport, broadcast: str, port: int, duration: float
+) -> Output:
+    devices = await discover_devices(
+        transport, broadcast_address=broadcast, port=port, duration=duration
+    )
+    return cli_output.devices_json(devices), cli_output.devices_text(devices)
+
+
+async def _device(client: MarstekClient) -> Output:
+    info = await client.get_device()
+    return cli_output.device_json(info), cli_output.device_text(info)
+
+
+async def _mode(client: MarstekClient) -> Output:
+    status = await client.get_mode()
+    return cli_output.mode_json(client.host, status), cli_output.mode_text(status)
+
+
+async def _set_mode(
+    client: MarstekClient, mode: OperatingMode, power: int | None, duration: int | None
+) -> Output:
+    await client.set_mode(mode, passive_power=power, passive_duration=duration)
+    return (
+        cli_output.set_mode_json(client.host, mode, power, duration),
+        cli_output.set_mode_text(mode, power, duration),
+    )
+
+
+async def _set_schedule(client: MarstekClient, slot: ManualSlot) -> Output:
+    await client.set_manual_slot(slot)
+    return cli_output.slot_json(client.host, slot), cli_output.slot_text(slot)
+
+
+async def _clear_schedules(client: MarstekClient) -> Output:
+    await client.clear_manual_slots()
+    slots = list(range(SLOT_MIN, SLOT_MAX + 1))
+    return (
+        {"host": client.host, "success": True, "cleared_slots": slots},
+        f"Cleared manual slots {SLOT_MIN}-{SLOT_MAX} (the battery is now in manual mode).",
     )
 
 

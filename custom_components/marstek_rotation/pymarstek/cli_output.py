@@ -32,14 +32,11 @@ def devices_json(devices: Iterable[DeviceInfo]) -> list[dict[str, Any]]:
 
 def device_text(info: DeviceInfo) -> str:
     """A `DeviceInfo` as aligned "label: value" lines."""
-    firmware = str(info.firmware)
-    if info.firmware_version != info.firmware:
-        firmware = f"{info.firmware_version} (reported {info.firmware})"
     return _lines(
         [
             ("host", info.host),
             ("model", info.model),
-            ("firmware", firmware),
+            ("firmware", _firmware(info)),
             ("BLE MAC", info.ble_mac),
             ("Wi-Fi MAC", info.wifi_mac),
             ("SSID", info.ssid),
@@ -53,9 +50,9 @@ def devices_text(devices: list[DeviceInfo]) -> str:
     """Discovered devices, one per line."""
     if not devices:
         return "No batteries answered."
-    header = f"{'HOST':<16} {'MODEL':<12} {'FIRMWARE':<9} {'BLE MAC':<13} SRC"
+    header = f"{'HOST':<16} {'MODEL':<12} {'FIRMWARE':<11} {'BLE MAC':<13} SRC"
     rows = [
-        f"{info.host:<16} {info.model:<12} {info.firmware:<9} {info.ble_mac or '-':<13} "
+        f"{info.host:<16} {info.model:<12} {_firmware(info):<11} {info.ble_mac or '-':<13} "
         f"{info.src or '-'}"
         for info in devices
     ]
@@ -77,7 +74,7 @@ def mode_text(status: ModeStatus) -> str:
             ("state of charge", _unit(status.soc, "%")),
             ("grid power", _unit(status.ongrid_power, "W")),
             ("off-grid power", _unit(status.offgrid_power, "W")),
-            ("CT connected", None if status.ct_state is None else str(bool(status.ct_state))),
+            ("CT connected", None if status.ct_state is None else _yes_no(status.ct_state)),
             ("CT phase A", _unit(status.a_power, "W")),
             ("CT phase B", _unit(status.b_power, "W")),
             ("CT phase C", _unit(status.c_power, "W")),
@@ -130,6 +127,17 @@ def slot_text(slot: ManualSlot) -> str:
         f"Slot {slot.time_num} written ({state}): {format_clock(slot.start)}-"
         f"{format_clock(slot.end)} on {days}, {slot.power} W."
     )
+
+
+def _firmware(info: DeviceInfo) -> str:
+    """Firmware as reported, with the folded version first when they differ: 147 (1476)."""
+    if info.firmware_version == info.firmware:
+        return str(info.firmware)
+    return f"{info.firmware_version} ({info.firmware})"
+
+
+def _yes_no(flag: int) -> str:
+    return "yes" if flag else "no"
 
 
 def _unit(value: float | None, unit: str) -> str | None:

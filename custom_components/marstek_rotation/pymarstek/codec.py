@@ -83,7 +83,7 @@ def encode_request(request_id: int, method: str, params: Mapping[str, Any]) -> b
     return text.encode("utf-8")
 
 
-def decode_message(data: bytes) -> Reply | RequestEcho:
+def decode_message(data: bytes | bytearray | memoryview) -> Reply | RequestEcho:
     """Decode one datagram.
 
     Returns:
@@ -118,7 +118,7 @@ def decode_message(data: bytes) -> Reply | RequestEcho:
     return Reply(request_id, src, result, None)
 
 
-def _parse_json(data: bytes) -> object:
+def _parse_json(data: bytes | bytearray | memoryview) -> object:
     if not isinstance(data, bytes | bytearray | memoryview):
         _fail(f"expected bytes, got {type(data).__name__}")
     if len(data) == 0:

@@ -1,0 +1,27 @@
+"""Fixtures for the CLI tests: simulated batteries the CLI subprocess talks to."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.pymarstek.library_import import make_library_importable
+
+make_library_importable()
+
+from simulator import Simulator  # noqa: E402
+from tests.pymarstek.fake_peer import free_udp_port  # noqa: E402
+
+BROADCAST_HUB = "127.255.255.255"
+
+
+@pytest.fixture
+def device_port() -> int:
+    return free_udp_port()
+
+
+@pytest.fixture
+async def sim(device_port: int) -> AsyncIterator[Simulator]:
+    async with Simulator(port=device_port, broadcast_host=BROADCAST_HUB) as simulator:
+        yield simulator

@@ -1,0 +1,218 @@
+"""Polling: only ES.GetMode, once per interval; availability, backoff, repairs, IP moves."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.marstek_rotation.const import DOMAIN
+from simulator import BatterySpec, Quirks, Simulator
+
+from .conftest import VENUS_E_D828, config_entry_for, setup_entry
+
+# Time moves with the wall clock (so UDP timeouts fire) and jumps when a test ticks it.
+pytestmark = pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
+
+SOC_SENSOR = "sensor.marstek_venuse_d828_state_of_charge"
+HOUR = 3600
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Let `seconds` pass for Home Assistant's timers and wait for what they started."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    # Timer-started refreshes run as background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_healthy_battery_gets_one_getmode_per_interval(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828, poll_interval=30))
+    battery.clear_received()
+
+    for _ in range(HOUR // 30):
+        await advance(hass, freezer, 30)
+
+    counts = battery.method_counts()
+    print(f"healthy battery, 30 s interval, one simulated hour: {dict(counts)}")
+    assert counts == Counter({"ES.GetMode": HOUR // 30})
+    gaps = [b.time - a.time for a, b in zip(battery.received, battery.received[1:], strict=False)]
+    print(f"gap between polls: min {min(gaps):.1f} s, max {max(gaps):.1f} s")
+    assert min(gaps) >= 29
+
+
+async def test_unreachable_battery_backs_off_to_one_request_per_five_minutes(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828, poll_interval=30, timeout=1.0))
+    battery.quirks = Quirks(silent=True)
+    battery.clear_received()
+
+    for _ in range(HOUR // 30):
+        await advance(hass, freezer, 30)
+
+    polls = [d for d in battery.received if d.method == "ES.GetMode"]
+    rediscoveries = [d for d in battery.received if d.method == "Marstek.GetDevice"]
+    others = [d for d in battery.received if d.method not in ("ES.GetMode", "Marstek.GetDevice")]
+    print(
+        f"unreachable battery, one simulated hour: {len(polls)} ES.GetMode, "
+        f"{len(rediscoveries)} broadcast Marstek.GetDevice"
+    )
+    assert others == []
+    # Three polls at the normal interval, then doubling up to five minutes.
+    assert len(polls) <= 3 + 1 + HOUR // 300
+    late_gaps = [b.time - a.time for a, b in zip(polls[-6:], polls[-5:], strict=False)]
+    assert all(gap >= 299 for gap in late_gaps), late_gaps
+    # Re-discovery broadcasts (one window: a send and a resend) at most every 10 minutes.
+    assert rediscoveries
+    assert all(d.broadcast for d in rediscoveries)
+    windows = [rediscoveries[0].time]
+    windows += [b.time for a, b in zip(rediscoveries, rediscoveries[1:], strict=False) if b.time - a.time > 5]
+    print(f"re-discovery windows: {len(windows)}")
+    gaps = [b - a for a, b in zip(windows, windows[1:], strict=False)]
+    assert all(gap >= 599 for gap in gaps), gaps
+
+
+async def test_values_survive_two_missed_polls_and_go_unavailable_on_the_third(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
+    coordinator = entry.runtime_data
+    before = hass.states.get(SOC_SENSOR)
+    assert before is not None
+    battery.quirks = Quirks(silent=True)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+
+    for missed in (1, 2):
+        await coordinator.async_refresh()
+        state = hass.states.get(SOC_SENSOR)
+        assert state is not None
+        assert state.state == before.state, f"value lost after {missed} missed poll(s)"
+        assert coordinator.update_interval == timedelta(seconds=30)
+
+    await coordinator.async_refresh()
+    state = hass.states.get(SOC_SENSOR)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+    assert coordinator.update_interval == timedelta(seconds=60)
+
+    for expected in (120, 240, 300, 300):
+        await coordinator.async_refresh()
+        assert coordinator.update_interval == timedelta(seconds=expected)
+
+    battery.quirks = Quirks()
+    await coordinator.async_refresh()
+    state = hass.states.get(SOC_SENSOR)
+    assert state is not None
+    assert state.state == before.state
+    assert coordinator.update_interval == timedelta(seconds=30)
+
+    ours = [r for r in caplog.records if r.name.startswith("custom_components.marstek_rotation")]
+    went = [r for r in ours if r.levelno >= logging.WARNING]
+    back = [r for r in ours if "recovered" in r.getMessage()]
+    assert len(went) == 1, [r.getMessage() for r in went]
+    assert len(back) == 1
+
+
+async def test_repair_issue_after_thirty_minutes_and_removed_on_recovery(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
+    coordinator = entry.runtime_data
+    issue_id = f"unreachable_{entry.entry_id}"
+    battery.quirks = Quirks(silent=True)
+
+    for _ in range(3):
+        await coordinator.async_refresh()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    freezer.tick(timedelta(minutes=29))
+    await coordinator.async_refresh()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    freezer.tick(timedelta(minutes=2))
+    await coordinator.async_refresh()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "unreachable"
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {
+        "name": "Marstek VenusE d828",
+        "host": "127.0.0.2",
+        "port": "30000",
+    }
+
+    battery.quirks = Quirks()
+    await coordinator.async_refresh()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_battery_that_moved_to_a_new_ip_is_found_again(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
+    coordinator = entry.runtime_data
+    await battery.move_to("127.0.0.9")
+
+    for _ in range(3):
+        await coordinator.async_refresh()
+    state = hass.states.get(SOC_SENSOR)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+
+    # The next poll broadcasts, finds the BLE MAC at the new address and reads it there.
+    await coordinator.async_refresh()
+    assert entry.data["host"] == "127.0.0.9"
+    assert coordinator.client.host == "127.0.0.9"
+    state = hass.states.get(SOC_SENSOR)
+    assert state is not None
+    assert state.state != STATE_UNAVAILABLE
+
+
+async def test_twenty_batteries_with_five_dead_poll_without_head_of_line_blocking(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    specs = [
+        BatterySpec(host=f"127.0.0.{10 + n}", model="VenusE", firmware=156, ble_mac=f"acd92968{n:04x}")
+        for n in range(20)
+    ]
+    batteries = []
+    for spec in specs:
+        batteries.append(await simulator.add_battery(spec))
+        await setup_entry(hass, config_entry_for(spec, poll_interval=30, timeout=1.0))
+    for battery in batteries[:5]:
+        battery.quirks = Quirks(silent=True)
+    for battery in batteries:
+        battery.clear_received()
+
+    cycles = 10
+    for _ in range(cycles):
+        await advance(hass, freezer, 30)
+    healthy_polls = [battery.method_counts()["ES.GetMode"] for battery in batteries[5:]]
+    print(
+        f"20 batteries (5 dead, timeout 1 s), {cycles} cycles: "
+        f"healthy polls per battery {min(healthy_polls)}..{max(healthy_polls)}"
+    )
+    assert healthy_polls == [cycles] * 15
+    dead_polls = [battery.method_counts()["ES.GetMode"] for battery in batteries[:5]]
+    assert all(polls < cycles for polls in dead_polls)

@@ -1,0 +1,88 @@
+"""Discovery by broadcast through the simulator's loopback broadcast hub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from custom_components.marstek_rotation.pymarstek import (
+    MarstekTransport,
+    discover_devices,
+)
+from simulator import BatterySpec, Quirks, Simulator
+
+from .conftest import BROADCAST_HUB
+
+
+async def test_discover_finds_every_answering_battery(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    await sim.add_battery(
+        BatterySpec(host="127.0.0.5", model="VenusE 3.0", firmware=1476, ble_mac="009b08a5e0a0")
+    )
+    await sim.add_battery(BatterySpec(host="127.0.0.2", ble_mac="acd92968d828"))
+    await sim.add_battery(
+        BatterySpec(host="127.0.0.3", model="VenusC", firmware=153, ble_mac="acd92968d829"),
+        quirks=Quirks(omit_macs=True, duplicate_replies=1),
+    )
+    dead = await sim.add_battery(
+        BatterySpec(host="127.0.0.4", ble_mac="acd92968d82a"), quirks=Quirks(silent=True)
+    )
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    devices = await discover_devices(
+        sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.4
+    )
+    elapsed = loop.time() - started
+    assert 0.39 <= elapsed < 1.0
+    assert [(d.host, d.model, d.ble_mac, d.firmware_version) for d in devices] == [
+        ("127.0.0.2", "VenusE", "acd92968d828", 155),
+        ("127.0.0.3", "VenusC", "acd92968d829", 153),  # MAC taken from src
+        ("127.0.0.5", "VenusE 3.0", "009b08a5e0a0", 147),
+    ]
+    # The request reached every battery through the broadcast address, twice (one resend).
+    received = dead.received
+    assert len(received) == 2
+    assert all(entry.broadcast for entry in received)
+    requests = [json.loads(entry.raw) for entry in received]
+    assert requests[0] == requests[1]
+    assert requests[0]["method"] == "Marstek.GetDevice"
+    assert requests[0]["params"] == {"ble_mac": "0"}
+    assert requests[0]["id"] != 0
+
+
+async def test_discover_deduplicates_by_ble_mac(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    # One battery seen on two addresses (for example Wi-Fi and Ethernet) is one battery.
+    await sim.add_battery(BatterySpec(host="127.0.0.2", ble_mac="acd92968d828"))
+    await sim.add_battery(BatterySpec(host="127.0.0.3", ble_mac="acd92968d828"))
+    devices = await discover_devices(
+        sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.3, resends=0
+    )
+    assert [d.host for d in devices] == ["127.0.0.2"]
+
+
+async def test_discover_with_nobody_listening(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    assert sim.batteries == ()
+    devices = await discover_devices(
+        sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.2
+    )
+    assert devices == []
+    assert sim_transport.stats.sent == 2
+
+
+async def test_discover_skips_error_replies(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    await sim.add_battery(BatterySpec(host="127.0.0.2"))
+    await sim.add_battery(
+        BatterySpec(host="127.0.0.3", ble_mac="acd92968d829"),
+        quirks=Quirks(error_replies={"Marstek.GetDevice": -32603}),
+    )
+    devices = await discover_devices(
+        sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.3
+    )
+    assert [d.host for d in devices] == ["127.0.0.2"]

@@ -1,0 +1,1 @@
+"""Scenario tests of the battery-rotation YAML package and its dashboard."""

@@ -1,0 +1,142 @@
+"""Translations, icons and services.yaml: what hassfest checks, done offline."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+INTEGRATION = REPO / "custom_components" / "marstek_rotation"
+STRINGS = json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
+LANGUAGES = ("en", "nl", "fr", "de")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    leaves: dict[str, str] = {}
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            leaves.update(_leaves(value, path))
+        else:
+            assert isinstance(value, str), f"{path} is not a string"
+            leaves[path] = value
+    return leaves
+
+
+def _translation(language: str) -> dict[str, Any]:
+    path = INTEGRATION / "translations" / f"{language}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_strings_and_english_translation_are_identical() -> None:
+    assert _translation("en") == STRINGS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_the_same_keys_and_placeholders(language: str) -> None:
+    english = _leaves(STRINGS)
+    translated = _leaves(_translation(language))
+    assert set(translated) == set(english)
+    for key, text in english.items():
+        assert set(PLACEHOLDER.findall(translated[key])) == set(PLACEHOLDER.findall(text)), key
+        assert translated[key].strip(), f"{language}: {key} is empty"
+
+
+def _keyword_strings(name: str) -> set[str]:
+    """Every string literal passed as keyword `name=` anywhere in the integration's code."""
+    found: set[str] = set()
+    for path in INTEGRATION.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == name:
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    found.add(node.value.value)
+    return found
+
+
+def _error_keys_in_code() -> set[str]:
+    """Form error keys: CannotProbeError("...") and `{field: "..."}` error dicts."""
+    found: set[str] = set()
+    source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "CannotProbeError"
+        ):
+            found.update(
+                arg.value for arg in node.args if isinstance(arg, ast.Constant)
+            )
+        if isinstance(node, ast.Dict):
+            for value in node.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    if value.value.endswith(("_prefix", "_in_use", "_taken")):
+                        found.add(value.value)
+    return found
+
+
+def test_exception_translation_keys_used_in_code_exist() -> None:
+    keys = _keyword_strings("translation_key") - set(STRINGS["entity"]["sensor"])
+    keys -= set(STRINGS["entity"]["select"]) | set(STRINGS["entity"]["number"])
+    keys -= set(STRINGS["issues"]) | set(STRINGS["selector"])
+    # What is left is raised: it must be an exception message.
+    missing = {key for key in keys if key not in STRINGS["exceptions"]}
+    assert not missing, f"translation keys without exceptions.<key>.message: {missing}"
+
+
+def test_translation_keys_passed_to_exceptions_exist() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in INTEGRATION.glob("*.py"))
+    raised = set(re.findall(r'_invalid\(\s*"(\w+)"', source))
+    raised |= set(re.findall(r'translation_key="(\w+)"', source))
+    raised |= set(re.findall(r'key = "(\w+)"', source))
+    known = (
+        set(STRINGS["exceptions"])
+        | set(STRINGS["issues"])
+        | set(STRINGS["entity"]["sensor"])
+        | set(STRINGS["entity"]["select"])
+        | set(STRINGS["entity"]["number"])
+    )
+    assert raised - known == set()
+    assert {"out_of_range", "write_timeout", "poll_failed"} <= raised
+
+
+def test_config_flow_errors_and_aborts_exist() -> None:
+    errors = _error_keys_in_code()
+    assert {"cannot_connect", "not_marstek", "invalid_host", "port_in_use", "unknown"} <= errors
+    assert errors <= set(STRINGS["config"]["error"])
+    source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
+    aborts = set(re.findall(r'reason="(\w+)"', source)) | {"already_configured"}
+    assert aborts <= set(STRINGS["config"]["abort"])
+
+
+def test_every_entity_description_has_a_name() -> None:
+    keys = _keyword_strings("translation_key")
+    entity_keys = set(STRINGS["entity"]["sensor"]) | set(STRINGS["entity"]["select"])
+    entity_keys |= set(STRINGS["entity"]["number"])
+    for section in ("sensor", "select", "number"):
+        for key, value in STRINGS["entity"][section].items():
+            assert value["name"], f"entity.{section}.{key} has no name"
+    # Dynamically built keys (CT sensors) are checked by the entity tests.
+    assert {"state_of_charge", "operating_mode", "passive_power"} <= keys & entity_keys
+
+
+def test_icons_refer_to_existing_entities_and_services() -> None:
+    icons = json.loads((INTEGRATION / "icons.json").read_text(encoding="utf-8"))
+    for section, entries in icons["entity"].items():
+        assert set(entries) <= set(STRINGS["entity"][section]), section
+    assert set(icons["services"]) == set(STRINGS["services"])
+
+
+def test_services_yaml_fields_are_translated() -> None:
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text(encoding="utf-8"))
+    assert set(services) == set(STRINGS["services"])
+    for name, spec in services.items():
+        fields = set((spec or {}).get("fields", {}))
+        assert fields == set(STRINGS["services"][name].get("fields", {})), name
+        assert STRINGS["services"][name]["description"]
