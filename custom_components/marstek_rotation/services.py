@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -54,6 +53,7 @@ ATTR_ENABLED = "enabled"
 ATTR_DURATION = "duration"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 
 # Types only: ranges are checked in the handlers, so the error can name field and range.
@@ -62,8 +62,8 @@ SET_MANUAL_SCHEDULE_SCHEMA = vol.Schema(
     {
         **_TARGET,
         vol.Required(ATTR_TIME_NUM): vol.Coerce(int),
-        vol.Required(ATTR_START_TIME): vol.Any(cv.string, cv.time),
-        vol.Required(ATTR_END_TIME): vol.Any(cv.string, cv.time),
+        vol.Required(ATTR_START_TIME): cv.string,
+        vol.Required(ATTR_END_TIME): cv.string,
         vol.Optional(ATTR_DAYS, default=list(DAYS)): vol.All(cv.ensure_list, [cv.string]),
         vol.Required(ATTR_POWER): vol.Coerce(int),
         vol.Optional(ATTR_ENABLED, default=True): cv.boolean,
@@ -95,21 +95,29 @@ def _require_range(field: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def _require_clock(field: str, value: str | time) -> str:
-    if isinstance(value, time):
-        return f"{value.hour:02d}:{value.minute:02d}"
+def _require_clock(field: str, value: str) -> str:
     match = _CLOCK.match(value.strip())
     if match is None:
         raise _invalid("invalid_time", field=field, value=value)
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+def _day(value: str) -> str | None:
+    """"mon" or "Monday" -> "mon"; anything else -> None."""
+    name = value.strip().lower()
+    if name in DAYS:
+        return name
+    if name in _FULL_DAY_NAMES:
+        return DAYS[_FULL_DAY_NAMES.index(name)]
+    return None
+
+
 def _require_days(values: list[str]) -> list[str]:
-    days = [value.strip().lower()[:3] for value in values]
-    unknown = [value for value, day in zip(values, days, strict=True) if day not in DAYS]
+    days = [_day(value) for value in values]
+    unknown = [value for value, day in zip(values, days, strict=True) if day is None]
     if unknown or not days:
         raise _invalid("invalid_days", value=", ".join(unknown) or "-", allowed=", ".join(DAYS))
-    return days
+    return [day for day in days if day is not None]
 
 
 def _manual_slot(data: dict[str, Any]) -> ManualSlot:

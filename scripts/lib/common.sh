@@ -80,17 +80,32 @@ line_runner() {
   cat "$marker"
 }
 
+# True when a private network namespace is available: its own loopback and nothing else, so
+# concurrent test runs cannot collide on port 30000 and nothing can leave the machine.
+can_isolate_network() {
+  [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 \
+    && unshare --net true 2>/dev/null
+}
+
+# With ISOLATE_NETWORK=1, run_in_line and in_toolchain use a private network namespace.
+network_unshare_args() {
+  if [ "${ISOLATE_NETWORK:-0}" = 1 ]; then echo "--net"; fi
+}
+
 # Runs a command inside the toolchain userland, with the repository mounted at the same path,
 # in a private mount namespace so nothing stays mounted afterwards.
 in_toolchain() {
   [ -x "$TOOLCHAIN_ROOT/bin/bash" ] || die "toolchain missing: run scripts/setup first"
   local workdir="$PWD"
   case "$workdir" in "$REPO_ROOT"|"$REPO_ROOT"/*) ;; *) workdir="$REPO_ROOT" ;; esac
-  local quoted
+  local quoted ip_command=""
   quoted="$(printf '%q ' "$@")"
-  unshare --mount --propagation private /bin/sh -c '
+  [ "${ISOLATE_NETWORK:-0}" = 1 ] && ip_command="$(command -v ip)"
+  # shellcheck disable=SC2046
+  unshare --mount --propagation private $(network_unshare_args) /bin/sh -c '
     set -e
-    root="$1"; repo="$2"; workdir="$3"; command="$4"
+    root="$1"; repo="$2"; workdir="$3"; command="$4"; ip_command="$5"
+    if [ -n "$ip_command" ]; then "$ip_command" link set lo up; fi
     mount --rbind /dev "$root/dev"
     mount -t proc proc "$root/proc"
     mkdir -p "$root$repo"
@@ -98,7 +113,7 @@ in_toolchain() {
     exec chroot "$root" /usr/bin/env -u PIP_FIND_LINKS \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       /bin/bash -c "cd \"\$0\" && exec $command" "$workdir"
-  ' sh "$TOOLCHAIN_ROOT" "$REPO_ROOT" "$workdir" "$quoted"
+  ' sh "$TOOLCHAIN_ROOT" "$REPO_ROOT" "$workdir" "$quoted" "$ip_command"
 }
 
 # Runs a command for a line, on the host or in the toolchain, with the line's venv first on PATH.
@@ -111,6 +126,8 @@ run_in_line() {
     "VIRTUAL_ENV=$venv" "PYTHONPATH=$REPO_ROOT${EXTRA_PYTHONPATH:+:$EXTRA_PYTHONPATH}")
   if [ "$runner" = toolchain ]; then
     in_toolchain "${env_args[@]}" "$@"
+  elif [ "${ISOLATE_NETWORK:-0}" = 1 ]; then
+    unshare --net /bin/sh -c '"$0" link set lo up && exec "$@"' "$(command -v ip)" "${env_args[@]}" "$@"
   else
     "${env_args[@]}" "$@"
   fi

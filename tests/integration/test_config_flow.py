@@ -105,7 +105,7 @@ async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any
 
 
 async def start_manual_flow(hass: HomeAssistant) -> FlowResult:
-    """A user flow where discovery found nothing (no simulator hub): the manual form."""
+    """A user flow whose discovery offers no battery, so it opens on the manual form."""
     result = await start_user_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "manual"
@@ -121,6 +121,13 @@ async def finish_settings(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     return result
+
+
+def registry_ids_start_with(hass: HomeAssistant, entry: MockConfigEntry, prefix: str) -> bool:
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return bool(entities) and all(
+        e.entity_id.split(".", 1)[1].startswith(f"{prefix}_") for e in entities
+    )
 
 
 class _Responder(asyncio.DatagramProtocol):
@@ -173,6 +180,15 @@ def occupied_port(port: int = 0) -> Iterator[int]:
 
 def expected_entry_data(host: str, mac: str, model: str, port: int = PORT) -> dict[str, Any]:
     return {CONF_HOST: host, CONF_PORT: port, CONF_BLE_MAC: mac, CONF_MODEL: model}
+
+
+@pytest.fixture
+async def custom_port_simulator() -> AsyncIterator[Simulator]:
+    """A second household whose batteries use another Open API port (no broadcast hub)."""
+    with occupied_port() as port:
+        pass  # a port that was free a moment ago
+    async with Simulator(port=port, broadcast_host=None) as sim:
+        yield sim
 
 
 # --- user step: discovery ------------------------------------------------------------------
@@ -476,6 +492,59 @@ async def test_manual_unexpected_error_then_recovers(
 # --- known batteries: already configured, moved, ignored -------------------------------------
 
 
+async def test_manual_battery_on_another_port(
+    hass: HomeAssistant, custom_port_simulator: Simulator
+) -> None:
+    port = custom_port_simulator.port
+    battery = await custom_port_simulator.add_battery(VENUS_E_D828)
+
+    result = await start_manual_flow(hass)  # port 30000 broadcasts find nothing
+    result = await configure(hass, result, address("127.0.0.2", port))
+    assert battery.method_counts() == {"Marstek.GetDevice": 1, "ES.GetMode": 1}
+    result = await finish_settings(hass, result)
+
+    assert result["data"] == expected_entry_data("127.0.0.2", "acd92968d828", "VenusE", port)
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert list(hass.data[TRANSPORT_POOL].leases) == [port]
+
+
+async def test_battery_with_a_new_port_updates_the_entry(
+    hass: HomeAssistant, custom_port_simulator: Simulator
+) -> None:
+    port = custom_port_simulator.port
+    # Configured on 30000; the user then moved its Open API to another port in the app.
+    await custom_port_simulator.add_battery(VENUS_E_D828)
+    entry = config_entry_for(VENUS_E_D828)
+    entry.add_to_hass(hass)
+
+    result = await start_manual_flow(hass)
+    result = await configure(hass, result, address("127.0.0.2", port))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "address_updated"
+    await hass.async_block_till_done()
+    assert entry.data == expected_entry_data("127.0.0.2", "acd92968d828", "VenusE", port)
+
+
+async def test_reconfigure_to_another_port(
+    hass: HomeAssistant, custom_port_simulator: Simulator
+) -> None:
+    port = custom_port_simulator.port
+    await custom_port_simulator.add_battery(VENUS_E_D828)
+    entry = config_entry_for(VENUS_E_D828)
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await configure(hass, result, address("127.0.0.2", port))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data == expected_entry_data("127.0.0.2", "acd92968d828", "VenusE", port)
+    assert entry.state is ConfigEntryState.LOADED
+
+
 async def test_already_configured(hass: HomeAssistant, simulator: Simulator) -> None:
     await simulator.add_battery(VENUS_E_D828)
     entry = config_entry_for(VENUS_E_D828)
@@ -736,6 +805,29 @@ async def test_options_change_settings_and_reload(
     assert ids_after == ids_before
 
 
+async def test_options_unchanged_prefix_is_not_revalidated(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    # A foreign entity held one id before the battery was added: ours became `..._2`.
+    await simulator.add_battery(VENUS_E_D828)
+    registry = er.async_get(hass)
+    registry.async_get_or_create(
+        "sensor", "other_domain", "old_soc", suggested_object_id=f"{D828_PREFIX}_state_of_charge"
+    )
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    assert registry.async_get(f"{D828_SOC}_2").config_entry_id == entry.entry_id
+
+    result = await start_options(hass, entry)
+    assert result["description_placeholders"] == {"prefix": D828_PREFIX, "taken": D828_SOC}
+    # Other settings can still be changed without touching the prefix.
+    result = await configure_options(hass, result, settings(D828_PREFIX, rated_capacity=10.0))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_RATED_CAPACITY] == 10.0
+    assert registry.async_get(D828_SOC).platform == "other_domain"
+
+
 async def test_options_prefix_change_renames_entity_ids(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
@@ -856,10 +948,3 @@ async def test_options_own_entities_do_not_block_a_prefix(
     await hass.async_block_till_done()
     assert registry.async_get("sensor.home_state_of_charge").config_entry_id == entry.entry_id
     assert registry_ids_start_with(hass, entry, "home")
-
-
-def registry_ids_start_with(hass: HomeAssistant, entry: MockConfigEntry, prefix: str) -> bool:
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    return bool(entities) and all(
-        e.entity_id.split(".", 1)[1].startswith(f"{prefix}_") for e in entities
-    )

@@ -51,7 +51,7 @@ def device_id_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
 
 def set_mode_messages(battery: SimulatedBattery) -> list[dict[str, Any]]:
     """Every ES.SetMode datagram the battery received, decoded from the raw bytes."""
-    return [json.loads(datagram.raw) for datagram in battery.received if datagram.method == SET_MODE]
+    return [json.loads(message.raw) for message in battery.received if message.method == SET_MODE]
 
 
 def manual_message(
@@ -343,14 +343,15 @@ async def test_clear_runs_batteries_in_parallel(
     await call(hass, CLEAR_MANUAL_SCHEDULES, target=both_target)
     double = time.perf_counter() - started
 
-    print(
+    print(  # noqa: T201
         f"clear_manual_schedules at {pacing:.2f} s pacing: one battery {single:.3f} s, "
         f"two batteries {double:.3f} s ({double / single:.2f}x); "
         f"gaps between one battery's writes {min(gaps):.3f}..{max(gaps):.3f} s"
     )
-    # The transport spaces one battery's datagrams ...
-    assert min(gaps) >= pacing * 0.8
-    assert single >= 9 * pacing * 0.8
+    # The transport spaces one battery's datagrams (each is sent at least `pacing` after the
+    # previous one; an arrival delayed by a busy loop can shorten one gap, not the whole run) ...
+    assert sum(gaps) >= 8 * pacing
+    assert single >= 9 * pacing
     # ... but two batteries are cleared side by side, not one after the other.
     for battery in (first, second):
         messages = set_mode_messages(battery)
@@ -495,6 +496,13 @@ VALIDATION_CASES = [
         id="days-empty",
     ),
     pytest.param(
+        SET_MANUAL_SCHEDULE,
+        {**SLOT_3, "days": ["monkey"]},
+        "invalid_days",
+        {"value": "monkey", "allowed": "mon, tue, wed, thu, fri, sat, sun"},
+        id="days-monkey",
+    ),
+    pytest.param(
         SET_PASSIVE_MODE,
         {"power": 500, "duration": 0},
         "out_of_range",
@@ -529,6 +537,7 @@ VALIDATION_CASES = [
 async def test_invalid_input_is_refused_before_anything_is_sent(
     hass: HomeAssistant,
     simulator: Simulator,
+    *,
     service: str,
     data: dict[str, Any],
     key: str,
@@ -675,7 +684,7 @@ async def test_silent_battery_fails_alone_in_the_response(
     assert batteries[D828] == {"success": True, "error": None}
     assert batteries[E3_9A7D]["success"] is False
     error = batteries[E3_9A7D]["error"]
-    print(f"silent battery's error: {error!r}")
+    print(f"silent battery's error: {error!r}")  # noqa: T201
     assert isinstance(error, str)
     assert silent_entry.title in error
     assert "did not confirm" in error
@@ -685,7 +694,9 @@ async def test_silent_battery_fails_alone_in_the_response(
     assert silent.method_counts() == {SET_MODE: 1}
     assert silent.manual_slots[3] == EMPTY_SLOT
     silent_clear = await call(
-        hass, CLEAR_MANUAL_SCHEDULES, target={"device_id": device_id_of(hass, silent_entry)},
+        hass,
+        CLEAR_MANUAL_SCHEDULES,
+        target={"device_id": device_id_of(hass, silent_entry)},
         return_response=True,
     )
     assert silent_clear["batteries"][E3_9A7D]["success"] is False
@@ -711,7 +722,7 @@ async def test_failure_without_response_raises_action_failed(
     assert err.translation_placeholders is not None
     assert err.translation_placeholders["batteries"] == silent_entry.title
     assert "did not confirm" in err.translation_placeholders["error"]
-    print(f"action_failed: {err}")
+    print(f"action_failed: {err}")  # noqa: T201
     assert silent_entry.title in str(err)
     # The healthy battery was still written, in parallel with the failing one.
     assert healthy.passive is not None
@@ -747,7 +758,8 @@ async def test_clear_and_set_on_one_battery_do_not_interleave(
     slots = [message["params"]["config"]["manual_cfg"]["time_num"] for message in messages]
     enables = [message["params"]["config"]["manual_cfg"]["enable"] for message in messages]
     set_at = enables.index(1)
-    print(f"{'clear' if clear_first else 'set'} started first: slots on the wire {slots}")
+    first = "clear" if clear_first else "set"
+    print(f"{first} started first: slots on the wire {slots}")  # noqa: T201
     # The slot-3 write is before or after all ten clearing writes, never in between.
     assert set_at in (0, 10)
     clearing = messages[:set_at] + messages[set_at + 1 :]

@@ -1,0 +1,286 @@
+"""Entities: exact ids, values, the mode select and passive numbers end to end, energy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.select import ATTR_OPTION, SERVICE_SELECT_OPTION
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
+
+from simulator import Quirks, Simulator
+
+from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
+
+SENSOR_KEYS = (
+    "state_of_charge",
+    "operating_mode",
+    "grid_power",
+    "offgrid_power",
+    "remaining_capacity",
+    "available_capacity",
+    "rated_capacity",
+    "energy_charged",
+    "energy_discharged",
+    "last_read",
+    "response_time",
+)
+CT_KEYS = ("ct_phase_a_power", "ct_phase_b_power", "ct_phase_c_power", "ct_total_power")
+
+
+def expected_ids(prefix: str, *, ct: bool) -> set[str]:
+    ids = {f"sensor.{prefix}_{key}" for key in SENSOR_KEYS}
+    if ct:
+        ids |= {f"sensor.{prefix}_{key}" for key in CT_KEYS}
+    ids |= {f"select.{prefix}_operating_mode"}
+    ids |= {f"number.{prefix}_passive_power", f"number.{prefix}_passive_duration"}
+    return ids
+
+
+def registered_ids(entity_registry: er.EntityRegistry, entry_id: str) -> set[str]:
+    return {e.entity_id for e in er.async_entries_for_config_entry(entity_registry, entry_id)}
+
+
+async def test_entity_ids_are_exactly_as_designed(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    await simulator.add_battery(VENUS_E3_9A7D)
+    venus_e = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    venus_e3 = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
+
+    assert registered_ids(entity_registry, venus_e.entry_id) == expected_ids(
+        "marstek_venuse_d828", ct=False
+    )
+    assert registered_ids(entity_registry, venus_e3.entry_id) == expected_ids(
+        "marstek_venuse_3_0_9a7d", ct=True
+    )
+    assert hass.states.get("sensor.marstek_venuse_d828_state_of_charge") is not None
+    assert hass.states.get("sensor.marstek_venuse_3_0_9a7d_state_of_charge") is not None
+    # CT powers only where the reply carries them, and disabled until the user wants them.
+    ct = entity_registry.async_get("sensor.marstek_venuse_3_0_9a7d_ct_total_power")
+    assert ct is not None
+    assert ct.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    # Unique ids come from the BLE MAC, never the IP.
+    soc = entity_registry.async_get("sensor.marstek_venuse_d828_state_of_charge")
+    assert soc is not None
+    assert soc.unique_id == "acd92968d828_state_of_charge"
+
+
+async def test_custom_prefix_sets_every_entity_id(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, entity_prefix="garage_battery"))
+    assert registered_ids(entity_registry, entry.entry_id) == expected_ids(
+        "garage_battery", ct=False
+    )
+
+
+async def test_ids_do_not_follow_the_device_name_or_area(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    state = hass.states.get("sensor.marstek_venuse_d828_state_of_charge")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Marstek VenusE d828 State of charge"
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registered_ids(entity_registry, entry.entry_id) == expected_ids(
+        "marstek_venuse_d828", ct=False
+    )
+
+
+async def test_sensor_values_follow_the_battery(hass: HomeAssistant, simulator: Simulator) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, rated_capacity=5.12))
+    soc = round(battery.soc)
+
+    def value(key: str) -> str:
+        state = hass.states.get(f"sensor.marstek_venuse_d828_{key}")
+        assert state is not None
+        return state.state
+
+    assert int(value("state_of_charge")) == soc
+    assert value("operating_mode") == "auto"
+    assert float(value("remaining_capacity")) == pytest.approx(5.12 * soc / 100, abs=0.001)
+    assert float(value("available_capacity")) == pytest.approx(5.12 * (100 - soc) / 100, abs=0.001)
+    assert float(value("rated_capacity")) == 5.12
+
+    battery.soc = 20.0
+    await entry.runtime_data.async_refresh()
+    assert int(value("state_of_charge")) == 20
+    assert float(value("available_capacity")) == pytest.approx(5.12 * 0.8, abs=0.001)
+
+
+async def select_mode(hass: HomeAssistant, option: str) -> None:
+    await hass.services.async_call(
+        "select",
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: "select.marstek_venuse_d828_operating_mode", ATTR_OPTION: option},
+        blocking=True,
+    )
+
+
+async def set_number(hass: HomeAssistant, key: str, value: float) -> None:
+    await hass.services.async_call(
+        "number",
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: f"number.marstek_venuse_d828_{key}", ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+async def test_select_writes_each_mode_to_the_battery(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    select_id = "select.marstek_venuse_d828_operating_mode"
+
+    await set_number(hass, "passive_power", -1200)
+    await set_number(hass, "passive_duration", 900)
+    battery.clear_received()
+    await select_mode(hass, "passive")
+    assert battery.mode == "Passive"
+    assert battery.passive is not None
+    assert battery.passive.power == -1200
+    assert battery.passive.cd_time == 900
+    state = hass.states.get(select_id)
+    assert state is not None
+    assert state.state == "passive"  # optimistic, before any read
+    assert battery.method_counts() == {"ES.SetMode": 1}
+
+    await select_mode(hass, "manual")
+    assert battery.mode == "Manual"
+    # The neutral config: slot 9, disabled, touches no real schedule.
+    assert battery.manual_slots[9].enabled is False
+    assert not any(slot.enabled for slot in battery.manual_slots)
+    writes = [d for d in battery.received if d.method == "ES.SetMode"]
+    assert writes[-1].payload is not None
+    assert writes[-1].payload["id"] == 0
+    config = writes[-1].payload["config"]
+    assert config == {
+        "mode": "Manual",
+        "manual_cfg": {
+            "time_num": 9,
+            "start_time": "00:00",
+            "end_time": "00:00",
+            "week_set": 0,
+            "power": 0,
+            "enable": 0,
+        },
+    }
+
+    await select_mode(hass, "ai")
+    assert battery.mode == "AI"
+    await select_mode(hass, "auto")
+    assert battery.mode == "Auto"
+    state = hass.states.get(select_id)
+    assert state is not None
+    assert state.state == "auto"
+    assert state.attributes["options"] == ["auto", "ai", "manual", "passive"]
+
+
+async def test_failed_write_raises_a_translated_error(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
+    battery.quirks = Quirks(silent=True)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await select_mode(hass, "manual")
+    assert raised.value.translation_key == "write_timeout"
+    assert raised.value.translation_placeholders["battery"] == "Marstek VenusE d828"
+    state = hass.states.get("select.marstek_venuse_d828_operating_mode")
+    assert state is not None
+    assert state.state == "auto"  # unchanged: no optimistic update for a failed write
+
+    battery.quirks = Quirks(error_replies={"ES.SetMode": -32602})
+    with pytest.raises(HomeAssistantError) as raised:
+        await select_mode(hass, "manual")
+    assert raised.value.translation_key == "write_rejected"
+
+
+async def test_passive_numbers_survive_a_reload(hass: HomeAssistant, simulator: Simulator) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    await set_number(hass, "passive_power", 750)
+    await set_number(hass, "passive_duration", 120)
+
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.runtime_data.passive_settings == (750, 120)
+    state = hass.states.get("number.marstek_venuse_d828_passive_power")
+    assert state is not None
+    assert float(state.state) == 750
+
+
+@pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
+async def test_energy_counters_integrate_grid_power_and_survive_reload(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, poll_interval=30))
+    await set_number(hass, "passive_power", -1000)
+    await set_number(hass, "passive_duration", 7200)
+    await select_mode(hass, "passive")
+
+    for _ in range(120):
+        freezer.tick(timedelta(seconds=30))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    def energy(key: str) -> float:
+        state = hass.states.get(f"sensor.marstek_venuse_d828_energy_{key}")
+        assert state is not None
+        return float(state.state)
+
+    charged = energy("charged")
+    print(f"one hour of passive charging at 1000 W: {charged:.4f} kWh counted, "
+          f"simulator says {battery.charged_wh / 1000:.4f} kWh")
+    assert charged == pytest.approx(1.0, abs=0.02)
+    assert energy("discharged") == 0.0
+
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert energy("charged") == pytest.approx(charged)
+
+
+async def test_energy_counters_restore_after_a_restart(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State("sensor.marstek_venuse_d828_energy_charged", "12.5"),
+                {"native_value": 12.5, "native_unit_of_measurement": "kWh"},
+            ),
+            (
+                State("sensor.marstek_venuse_d828_energy_discharged", "3.25"),
+                {"native_value": 3.25, "native_unit_of_measurement": "kWh"},
+            ),
+        ],
+    )
+    await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828))
+
+    charged = hass.states.get("sensor.marstek_venuse_d828_energy_charged")
+    discharged = hass.states.get("sensor.marstek_venuse_d828_energy_discharged")
+    assert charged is not None
+    assert discharged is not None
+    assert float(charged.state) == 12.5
+    assert float(discharged.state) == 3.25
