@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import pytest
+from awesomeversion import AwesomeVersion
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.marstek_rotation import const
 from custom_components.marstek_rotation.const import (
@@ -94,3 +99,27 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+LATEST_LINE = AwesomeVersion(HA_VERSION) >= AwesomeVersion("2026.1.0")
+# Registry snapshots differ between the two Home Assistant lines: keep them for the latest only.
+latest_line_only = pytest.mark.skipif(
+    not LATEST_LINE, reason="snapshots are kept for the latest Home Assistant line"
+)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, including those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer (stable ids, registry entries as dicts)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
