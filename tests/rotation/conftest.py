@@ -69,7 +69,7 @@ template:
 
 # Messages that are not about the package: the integration announcing a battery it lost, and
 # the harness noting a custom integration.
-FOREIGN_LOGGERS = ("custom_components.marstek_rotation",)
+FOREIGN_LOGGERS = ("custom_components.marstek_rotation", "asyncio")
 FOREIGN_MESSAGES = ("We found a custom integration",)
 
 
