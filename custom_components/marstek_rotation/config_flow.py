@@ -188,6 +188,8 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with nothing found."""
         self._discovered: dict[str, DeviceInfo] = {}
+        # Why the manual form comes first, when discovery could not run.
+        self._discovery_error: str | None = None
         self._device: DeviceInfo | None = None
         self._port = DEFAULT_PORT
 
@@ -249,6 +251,7 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         except MarstekTransportError:
             _LOGGER.debug("Discovery skipped: port %s is in use", DEFAULT_PORT)
+            self._discovery_error = "discovery_port_in_use"
             return
         configured = self._async_current_ids(include_ignore=False)
         self._discovered = {
@@ -260,6 +263,8 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Enter a battery's IP address and Open API port."""
         errors: dict[str, str] = {}
+        if user_input is None and self._discovery_error is not None:
+            errors["base"] = self._discovery_error
         if user_input is not None:
             try:
                 self._device = await async_probe(

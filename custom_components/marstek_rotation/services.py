@@ -103,7 +103,7 @@ def _require_clock(field: str, value: str) -> str:
 
 
 def _day(value: str) -> str | None:
-    """"mon" or "Monday" -> "mon"; anything else -> None."""
+    """Map "mon" or "Monday" to "mon"; anything else to None."""
     name = value.strip().lower()
     if name in DAYS:
         return name

@@ -9,7 +9,7 @@ from unittest.mock import PropertyMock, patch
 import pytest
 from awesomeversion import AwesomeVersion
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -101,7 +101,7 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
     return entry
 
 
-LATEST_LINE = AwesomeVersion(HA_VERSION) >= AwesomeVersion("2026.1.0")
+LATEST_LINE = AwesomeVersion(ha_version) >= AwesomeVersion("2026.1.0")
 # Registry snapshots differ between the two Home Assistant lines: keep them for the latest only.
 latest_line_only = pytest.mark.skipif(
     not LATEST_LINE, reason="snapshots are kept for the latest Home Assistant line"

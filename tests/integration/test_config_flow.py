@@ -325,6 +325,7 @@ async def test_discovery_with_the_port_in_use_falls_back_to_manual(
         result = await start_user_flow(hass)
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == "manual"
+        assert result["errors"] == {"base": "discovery_port_in_use"}
         assert battery.method_counts() == {}  # nothing was broadcast
 
         result = await configure(hass, result, address("127.0.0.2"))

@@ -249,8 +249,10 @@ async def test_energy_counters_integrate_grid_power_and_survive_reload(
         return float(state.state)
 
     charged = energy("charged")
-    print(f"one hour of passive charging at 1000 W: {charged:.4f} kWh counted, "
-          f"simulator says {battery.charged_wh / 1000:.4f} kWh")
+    print(
+        f"one hour of passive charging at 1000 W: {charged:.4f} kWh counted, "
+        f"simulator says {battery.charged_wh / 1000:.4f} kWh"
+    )
     assert charged == pytest.approx(1.0, abs=0.02)
     assert energy("discharged") == 0.0
 

@@ -6,11 +6,12 @@ import time
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from custom_components.marstek_rotation.const import DOMAIN
 from custom_components.marstek_rotation.transports import TRANSPORT_POOL
-from simulator import Quirks, Simulator
+from simulator import BatterySpec, Quirks, Simulator
 
 from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
 
@@ -38,9 +39,7 @@ async def test_setup_reads_the_battery_and_unload_closes_the_socket(
     assert hass.data[TRANSPORT_POOL].leases == {}
 
 
-async def test_two_batteries_share_one_transport(
-    hass: HomeAssistant, simulator: Simulator
-) -> None:
+async def test_two_batteries_share_one_transport(hass: HomeAssistant, simulator: Simulator) -> None:
     await simulator.add_battery(VENUS_E_D828)
     await simulator.add_battery(VENUS_E3_9A7D)
     first = await setup_entry(hass, config_entry_for(VENUS_E_D828))
@@ -69,3 +68,36 @@ async def test_dead_battery_at_startup_is_retried_fast(
     print(f"dead battery: setup gave up after {elapsed:.2f} s (timeout 1.0 s)")
     # The socket is released for the retry.
     assert hass.data[TRANSPORT_POOL].leases == {}
+
+
+async def test_reset_prone_firmware_raises_a_warning_repair(
+    hass: HomeAssistant, simulator: Simulator, issue_registry: ir.IssueRegistry
+) -> None:
+    old = BatterySpec(
+        host="127.0.0.5", model="VenusE 3.0", firmware=148, ble_mac="009b08a5aaaa", soc=50.0
+    )
+    await simulator.add_battery(old)
+    await simulator.add_battery(VENUS_E3_9A7D)
+    old_entry = await setup_entry(hass, config_entry_for(old))
+    current_entry = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
+
+    issue = issue_registry.async_get_issue(DOMAIN, f"reset_prone_firmware_{old_entry.entry_id}")
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.WARNING
+    assert issue.translation_placeholders == {
+        "name": "Marstek VenusE 3.0 aaaa",
+        "model": "VenusE 3.0",
+        "firmware": "148",
+        "fixed_in": "150",
+    }
+    assert (
+        issue_registry.async_get_issue(DOMAIN, f"reset_prone_firmware_{current_entry.entry_id}")
+        is None
+    )
+
+    # Removing the battery removes its repairs.
+    assert await hass.config_entries.async_remove(old_entry.entry_id)
+    await hass.async_block_till_done()
+    assert (
+        issue_registry.async_get_issue(DOMAIN, f"reset_prone_firmware_{old_entry.entry_id}") is None
+    )

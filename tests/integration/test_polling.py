@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -46,7 +47,7 @@ async def test_healthy_battery_gets_one_getmode_per_interval(
     counts = battery.method_counts()
     print(f"healthy battery, 30 s interval, one simulated hour: {dict(counts)}")
     assert counts == Counter({"ES.GetMode": HOUR // 30})
-    gaps = [b.time - a.time for a, b in zip(battery.received, battery.received[1:], strict=False)]
+    gaps = [b.time - a.time for a, b in pairwise(battery.received)]
     print(f"gap between polls: min {min(gaps):.1f} s, max {max(gaps):.1f} s")
     assert min(gaps) >= 29
 
@@ -72,15 +73,15 @@ async def test_unreachable_battery_backs_off_to_one_request_per_five_minutes(
     assert others == []
     # Three polls at the normal interval, then doubling up to five minutes.
     assert len(polls) <= 3 + 1 + HOUR // 300
-    late_gaps = [b.time - a.time for a, b in zip(polls[-6:], polls[-5:], strict=False)]
+    late_gaps = [b.time - a.time for a, b in pairwise(polls[-6:])]
     assert all(gap >= 299 for gap in late_gaps), late_gaps
     # Re-discovery broadcasts (one window: a send and a resend) at most every 10 minutes.
     assert rediscoveries
     assert all(d.broadcast for d in rediscoveries)
     windows = [rediscoveries[0].time]
-    windows += [b.time for a, b in zip(rediscoveries, rediscoveries[1:], strict=False) if b.time - a.time > 5]
+    windows += [b.time for a, b in pairwise(rediscoveries) if b.time - a.time > 5]
     print(f"re-discovery windows: {len(windows)}")
-    gaps = [b - a for a, b in zip(windows, windows[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(windows)]
     assert all(gap >= 599 for gap in gaps), gaps
 
 
@@ -193,7 +194,9 @@ async def test_twenty_batteries_with_five_dead_poll_without_head_of_line_blockin
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     specs = [
-        BatterySpec(host=f"127.0.0.{10 + n}", model="VenusE", firmware=156, ble_mac=f"acd92968{n:04x}")
+        BatterySpec(
+            host=f"127.0.0.{10 + n}", model="VenusE", firmware=156, ble_mac=f"acd92968{n:04x}"
+        )
         for n in range(20)
     ]
     batteries = []

@@ -343,7 +343,7 @@ async def test_clear_runs_batteries_in_parallel(
     await call(hass, CLEAR_MANUAL_SCHEDULES, target=both_target)
     double = time.perf_counter() - started
 
-    print(  # noqa: T201
+    print(
         f"clear_manual_schedules at {pacing:.2f} s pacing: one battery {single:.3f} s, "
         f"two batteries {double:.3f} s ({double / single:.2f}x); "
         f"gaps between one battery's writes {min(gaps):.3f}..{max(gaps):.3f} s"
@@ -684,7 +684,7 @@ async def test_silent_battery_fails_alone_in_the_response(
     assert batteries[D828] == {"success": True, "error": None}
     assert batteries[E3_9A7D]["success"] is False
     error = batteries[E3_9A7D]["error"]
-    print(f"silent battery's error: {error!r}")  # noqa: T201
+    print(f"silent battery's error: {error!r}")
     assert isinstance(error, str)
     assert silent_entry.title in error
     assert "did not confirm" in error
@@ -722,7 +722,7 @@ async def test_failure_without_response_raises_action_failed(
     assert err.translation_placeholders is not None
     assert err.translation_placeholders["batteries"] == silent_entry.title
     assert "did not confirm" in err.translation_placeholders["error"]
-    print(f"action_failed: {err}")  # noqa: T201
+    print(f"action_failed: {err}")
     assert silent_entry.title in str(err)
     # The healthy battery was still written, in parallel with the failing one.
     assert healthy.passive is not None
@@ -759,7 +759,7 @@ async def test_clear_and_set_on_one_battery_do_not_interleave(
     enables = [message["params"]["config"]["manual_cfg"]["enable"] for message in messages]
     set_at = enables.index(1)
     first = "clear" if clear_first else "set"
-    print(f"{first} started first: slots on the wire {slots}")  # noqa: T201
+    print(f"{first} started first: slots on the wire {slots}")
     # The slot-3 write is before or after all ten clearing writes, never in between.
     assert set_at in (0, 10)
     clearing = messages[:set_at] + messages[set_at + 1 :]

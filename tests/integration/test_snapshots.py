@@ -14,9 +14,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from awesomeversion import AwesomeVersion
-from homeassistant.const import __version__ as HA_VERSION
-
 from simulator import Simulator
 
 from .conftest import VENUS_E3_9A7D, config_entry_for, latest_line_only, setup_entry
@@ -28,7 +25,7 @@ pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
 @latest_line_only
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.SELECT, Platform.NUMBER])
-async def test_platform_snapshot(
+async def test_platform_snapshot(  # noqa: PLR0917  # pytest fixtures are positional
     hass: HomeAssistant,
     simulator: Simulator,
     entity_registry: er.EntityRegistry,
@@ -71,10 +68,7 @@ async def test_device_info(
 
 
 async def test_diagnostics_redact_identifiers(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    hass_client: ClientSessionGenerator,
-    snapshot: SnapshotAssertion,
+    hass: HomeAssistant, simulator: Simulator, hass_client: ClientSessionGenerator
 ) -> None:
     await simulator.add_battery(VENUS_E3_9A7D)
     entry = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
@@ -88,5 +82,15 @@ async def test_diagnostics_redact_identifiers(
     assert diagnostics["last_reading"]["status"]["soc"] == 45
     assert diagnostics["polling"]["missed_polls"] == 0
     assert diagnostics["transport"]["sent"] >= 2
-    if AwesomeVersion(HA_VERSION) >= AwesomeVersion("2026.1.0"):
-        assert diagnostics == snapshot
+
+
+@latest_line_only
+async def test_diagnostics_snapshot(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client: ClientSessionGenerator,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await simulator.add_battery(VENUS_E3_9A7D)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
+    assert await get_diagnostics_for_config_entry(hass, hass_client, entry) == snapshot

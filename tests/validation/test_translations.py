@@ -54,9 +54,13 @@ def _keyword_strings(name: str) -> set[str]:
     found: set[str] = set()
     for path in INTEGRATION.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == name:
-                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                    found.add(node.value.value)
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == name
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                found.add(node.value.value)
     return found
 
 
@@ -70,14 +74,15 @@ def _error_keys_in_code() -> set[str]:
             and isinstance(node.func, ast.Name)
             and node.func.id == "CannotProbeError"
         ):
-            found.update(
-                arg.value for arg in node.args if isinstance(arg, ast.Constant)
-            )
+            found.update(arg.value for arg in node.args if isinstance(arg, ast.Constant))
         if isinstance(node, ast.Dict):
-            for value in node.values:
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    if value.value.endswith(("_prefix", "_in_use", "_taken")):
-                        found.add(value.value)
+            found.update(
+                value.value
+                for value in node.values
+                if isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and value.value.endswith(("_prefix", "_in_use", "_taken"))
+            )
     return found
 
 

@@ -1,0 +1,37 @@
+"""The benchmarks, in the order `scripts/bench` runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from . import bench_cpu, bench_head_of_line, bench_pacing, bench_poll_rate, bench_robustness
+from .results import Result
+from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A named benchmark and the coroutine that runs it."""
+
+    name: str
+    title: str
+    run: Callable[[Settings], Awaitable[Result]]
+
+
+BENCHMARKS: tuple[Benchmark, ...] = tuple(
+    Benchmark(module.NAME, module.TITLE, module.run)
+    for module in (bench_poll_rate, bench_head_of_line, bench_pacing, bench_cpu, bench_robustness)
+)
+
+
+def by_name(name: str) -> Benchmark:
+    """The benchmark called `name`.
+
+    Raises:
+        KeyError: there is none.
+    """
+    for benchmark in BENCHMARKS:
+        if benchmark.name == name:
+            return benchmark
+    raise KeyError(name)

@@ -1,0 +1,281 @@
+"""Daytime rotation: which battery the package puts in Auto, and when, as the batteries see it.
+
+Household: Fase A (VenusE d828), Fase B (VenusE 3.0 9a7d), Fase C (VenusE deb8), simulated over
+UDP; the P1 meter is a state the test sets. Wednesday 4 March 2026, noon in Brussels.
+"""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.const import STATE_UNAVAILABLE
+
+from simulator import Quirks
+
+from .conftest import Household
+
+pytestmark = pytest.mark.freeze_time("2026-03-04 11:00:00+00:00", tick=True)
+
+A = "marstek_venuse_d828"
+B = "marstek_venuse_3_0_9a7d"
+C = "marstek_venuse_deb8"
+MINUTE = 60.0
+
+
+async def test_rotation_on_puts_the_fullest_in_auto_and_the_others_in_manual(
+    household: Household,
+) -> None:
+    await household.async_start(socs=(60, 45, 80), state=None)
+    # As configured by the simulator specs: A starts in Auto, B and C in Manual.
+    assert household.modes() == ("Auto", "Manual", "Manual")
+
+    await household.async_set_state("rotating")
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.active == C
+    # C was told Auto; A and B got the neutral manual config (slot 9 disabled).
+    assert household.set_mode_writes(household.c)[-1] == {"mode": "Auto", "auto_cfg": {"enable": 1}}
+    for battery in (household.a, household.b):
+        manual = household.set_mode_writes(battery)[-1]
+        assert manual["mode"] == "Manual"
+        assert manual["manual_cfg"]["time_num"] == 9
+        assert manual["manual_cfg"]["enable"] == 0
+    assert household.problems() == []
+
+
+async def test_export_switches_to_the_emptiest_after_the_dwell(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    assert household.modes() == ("Manual", "Manual", "Auto")
+
+    household.set_p1(-800)
+    await household.async_advance(100, step=10)
+    assert household.modes() == ("Manual", "Manual", "Auto"), "switched before the dwell"
+
+    await household.async_advance(40, step=10)
+
+    assert household.modes() == ("Manual", "Auto", "Manual")
+    assert household.active == B
+    assert household.state("sensor.marstek_rotation_active_battery") == "Fase B"
+    assert "export" in household.state("input_text.marstek_rotation_last_event")
+    assert household.problems() == []
+
+
+async def test_export_does_not_switch_within_the_soc_margin(household: Household) -> None:
+    await household.async_start(socs=(78, 77, 80))
+
+    household.set_p1(-800)
+    await household.async_advance(5 * MINUTE)
+
+    # The emptiest (77 %) is within the 5 % margin of the active battery (80 %): no flapping.
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.auto_writes(household.b) == []
+
+
+async def test_import_switches_to_the_fullest(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    await household.async_call_script("activate", battery=B, reason="test", force=True)
+    await household.async_advance(5 * MINUTE)  # the cooldown after that switch
+    assert household.modes() == ("Manual", "Auto", "Manual")
+
+    household.set_p1(600)
+    await household.async_advance(3 * MINUTE)
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.active == C
+    assert household.problems() == []
+
+
+async def test_cooldown_holds_back_the_next_switch(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+
+    household.set_p1(-800)
+    await household.async_advance(3 * MINUTE)
+    assert household.active == B
+    first = household.auto_writes(household.b)[-1]
+
+    # The house turns to import right after: the fullest (C) should take over, but only
+    # once the 5-minute cooldown since the last switch is over.
+    household.set_p1(800)
+    await household.async_advance(4 * MINUTE)
+    assert household.active == B, "switched again within the cooldown"
+    assert household.auto_writes(household.c) == []
+
+    await household.async_advance(3 * MINUTE)
+
+    assert household.active == C
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    second = household.auto_writes(household.c)[0]
+    assert second - first >= 5 * MINUTE
+    assert household.problems() == []
+
+
+async def test_full_battery_hands_over_to_the_emptiest_while_there_is_surplus(
+    household: Household,
+) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    household.set_p1(-100)  # surplus, but below the export threshold
+
+    household.c.soc = 95.0
+    await household.async_advance(MINUTE)
+
+    assert household.modes() == ("Manual", "Auto", "Manual")
+    assert household.active == B
+    assert "full" in household.state("input_text.marstek_rotation_last_event")
+
+
+async def test_full_battery_stays_active_without_surplus(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    household.set_p1(100)  # the house takes power: the full battery is the right one
+
+    household.c.soc = 96.0
+    await household.async_advance(3 * MINUTE)
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.auto_writes(household.b) == []
+
+
+async def test_final_fill_hands_over_at_99_percent(household: Household) -> None:
+    await household.async_start(socs=(96, 97, 90))
+    household.set_p1(-100)
+
+    # At 98 % no battery is below the full SOC (95 %): the active one keeps charging.
+    household.c.soc = 98.0
+    await household.async_advance(2 * MINUTE)
+    assert household.modes() == ("Manual", "Manual", "Auto")
+
+    # At 99 % (final fill) any battery below 99 % takes over: the emptiest, A at 96 %.
+    household.c.soc = 99.0
+    await household.async_advance(MINUTE)
+
+    assert household.modes() == ("Auto", "Manual", "Manual")
+    assert "final fill" in household.state("input_text.marstek_rotation_last_event")
+
+
+async def test_low_battery_hands_over_to_the_fullest(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    await household.async_call_script("activate", battery=B, reason="test", force=True)
+    await household.async_advance(5 * MINUTE)
+    household.set_p1(50)  # below the import threshold: only the low-SOC rule applies
+
+    household.b.soc = 13.0
+    await household.async_advance(MINUTE)
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert "low SOC" in household.state("input_text.marstek_rotation_last_event")
+
+
+async def test_unavailable_battery_is_never_chosen(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    household.b.quirks = Quirks(silent=True)  # the emptiest battery stops answering
+    await household.async_advance(2 * MINUTE)
+    assert household.state(f"sensor.{B}_state_of_charge") == STATE_UNAVAILABLE
+    assert household.state("sensor.marstek_rotation_emptiest") == "Fase A"
+    household.b.clear_received()
+
+    household.set_p1(-800)
+    await household.async_advance(4 * MINUTE)
+
+    # The emptiest battery that answers takes over; the silent one is not even written to.
+    assert household.active == A
+    assert household.a.mode == "Auto"
+    assert household.c.mode == "Manual"
+    assert household.set_mode_writes(household.b) == []
+    assert household.problems() == []
+
+
+async def test_active_battery_going_unavailable_hands_over(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    assert household.active == C
+
+    household.c.quirks = Quirks(silent=True)
+    await household.async_advance(4 * MINUTE)
+
+    # Not importing or exporting: the fullest battery that answers (A, 60 %) takes over.
+    assert household.active == A
+    assert household.a.mode == "Auto"
+    assert household.b.mode == "Manual"
+    assert household.set_mode_writes(household.c) == []
+    assert household.problems() == []
+
+    # When C answers again it is still in Auto: the mismatch check puts it back in Manual.
+    household.c.quirks = Quirks()
+    await household.async_advance(8 * MINUTE)
+    assert household.modes() == ("Auto", "Manual", "Manual")
+    assert household.state("binary_sensor.marstek_rotation_mismatch") == "off"
+
+
+async def test_mismatch_is_detected_and_the_mode_reasserted(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    assert household.state("binary_sensor.marstek_rotation_mismatch") == "off"
+
+    # Someone switches the active battery to Manual in the app.
+    household.c.mode = "Manual"
+    await household.async_advance(30)
+    assert household.state("binary_sensor.marstek_rotation_mismatch") == "on"
+    assert household.attr("binary_sensor.marstek_rotation_mismatch", "reason") == (
+        "active battery in manual"
+    )
+
+    await household.async_advance(2 * MINUTE)
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.state("binary_sensor.marstek_rotation_mismatch") == "off"
+    assert "re-assert" in household.state("input_text.marstek_rotation_last_event")
+
+
+async def test_second_battery_in_auto_is_a_mismatch(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+
+    household.a.mode = "Auto"  # two batteries following the meter would feed each other
+    await household.async_advance(30)
+    assert household.attr("binary_sensor.marstek_rotation_mismatch", "reason") == (
+        "another battery in auto"
+    )
+
+    await household.async_advance(2 * MINUTE)
+
+    assert household.modes() == ("Manual", "Manual", "Auto")
+
+
+async def test_all_full_and_exporting_pauses_then_import_resumes(household: Household) -> None:
+    await household.async_start(socs=(96, 97, 98))
+    assert household.active == C
+
+    household.set_p1(-900)
+    await household.async_advance(6 * MINUTE)
+
+    assert household.rotation == "paused"
+    assert household.modes() == ("Manual", "Manual", "Manual")
+    assert household.active == ""
+
+    # Evening: the house imports for the dwell time; rotation resumes with the fullest.
+    household.set_p1(700)
+    await household.async_advance(3 * MINUTE)
+
+    assert household.rotation == "rotating"
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.problems() == []
+
+
+async def test_rotation_switched_off_by_hand_stays_off(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    await household.async_set_state("off")
+    household.c.clear_received()
+
+    household.set_p1(700)
+    await household.async_advance(6 * MINUTE)
+
+    # Off means hands off: no auto start, no writes at all.
+    assert household.rotation == "off"
+    assert household.set_mode_writes(household.a) == []
+    assert household.set_mode_writes(household.b) == []
+    assert household.set_mode_writes(household.c) == []
+
+
+async def test_activate_refuses_an_unknown_battery(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+
+    await household.async_call_script("activate", battery="marstek_nope_0000", force=True)
+
+    assert household.active == C
+    assert "not available" in household.state("input_text.marstek_rotation_last_event")
+    assert household.problems() == []
