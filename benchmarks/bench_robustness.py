@@ -105,6 +105,7 @@ def _senders(addresses: Sequence[str]) -> Iterator[dict[str, socket.socket]]:
 
 async def _fire(
     kind: Kind,
+    *,
     count: int,
     duration: float,
     batteries: Sequence[SimulatedBattery],
@@ -169,7 +170,15 @@ async def run(settings: Settings) -> Result:
                         else:
                             target = (CLIENT_HOST, settings.port)
                             n = max(1, round(count * kind.share))
-                            await _fire(kind, n, duration, batteries, sockets, target, phase)
+                            await _fire(
+                                kind,
+                                count=n,
+                                duration=duration,
+                                batteries=batteries,
+                                sockets=sockets,
+                                target=target,
+                                phase=phase,
+                            )
                         await asyncio.sleep(_SETTLE_S)
                         phase.seconds = loop.time() - started
                         phase.cpu_s = time.process_time() - cpu

@@ -7,7 +7,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 
-from .registry import BENCHMARKS, Benchmark, by_name
+from .registry import BENCHMARKS, Benchmark
 from .report import render_json, render_text, report
 from .results import Result
 from .settings import DEFAULT_PORT, Settings

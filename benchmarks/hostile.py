@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from simulator import SimulatedBattery
 
-
 # Senders that are not batteries.
 STRANGERS = tuple(f"127.0.0.{last}" for last in range(200, 210))
 _MAX_DATAGRAM_BYTES = 16 * 1024  # the library's MAX_DATAGRAM_BYTES

@@ -23,15 +23,3 @@ BENCHMARKS: tuple[Benchmark, ...] = tuple(
     Benchmark(module.NAME, module.TITLE, module.run)
     for module in (bench_poll_rate, bench_head_of_line, bench_pacing, bench_cpu, bench_robustness)
 )
-
-
-def by_name(name: str) -> Benchmark:
-    """The benchmark called `name`.
-
-    Raises:
-        KeyError: there is none.
-    """
-    for benchmark in BENCHMARKS:
-        if benchmark.name == name:
-            return benchmark
-    raise KeyError(name)

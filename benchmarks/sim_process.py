@@ -55,11 +55,13 @@ def _child_environment() -> dict[str, str]:
 async def _wait_until_ready(process: asyncio.subprocess.Process) -> None:
     stdout = process.stdout
     if stdout is None:  # pragma: no cover - stdout is always a pipe here
-        raise SimulatorProcessError("no stdout pipe")
+        msg = "no stdout pipe"
+        raise SimulatorProcessError(msg)
     while line := await stdout.readline():
         if line.decode(errors="replace").startswith(_READY_LINE):
             return
-    raise SimulatorProcessError("the simulator exited before it was ready")
+    msg = "the simulator exited before it was ready"
+    raise SimulatorProcessError(msg)
 
 
 async def _stop(process: asyncio.subprocess.Process) -> bytes:

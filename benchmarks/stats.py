@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,4 +45,4 @@ class Spread:
 
 def gaps(times: Sequence[float]) -> list[float]:
     """Differences between consecutive times (one fewer than the times)."""
-    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]

@@ -286,3 +286,31 @@ async def test_energy_counters_restore_after_a_restart(
     assert discharged is not None
     assert float(charged.state) == 12.5
     assert float(discharged.state) == 3.25
+
+
+@pytest.mark.parametrize(
+    ("quiet_period", "mode_after_poll"),
+    [(0.0, "Auto"), (1.0, "Manual")],
+    ids=["without-quiet-period-the-firmware-reverts", "quiet-period-keeps-the-write"],
+)
+async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    quiet_period: float,
+    mode_after_poll: str,
+) -> None:
+    monkeypatch.setattr(
+        "custom_components.marstek_rotation.const.QUIET_PERIOD_AFTER_WRITE", quiet_period
+    )
+    # This firmware undoes a write when it is read within 0.8 s after it.
+    battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=0.8))
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+
+    await select_mode(hass, "manual")
+    await entry.runtime_data.async_refresh()
+
+    assert battery.mode == mode_after_poll
+    state = hass.states.get("select.marstek_venuse_d828_operating_mode")
+    assert state is not None
+    assert state.state == mode_after_poll.lower()
