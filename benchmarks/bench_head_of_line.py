@@ -133,12 +133,12 @@ def _row(timeout: float, outcome: _Cycles) -> tuple[float | None, ...]:
     naive = len(DEAD) * timeout + (BATTERIES - len(DEAD)) * rtt.median
     return (
         timeout,
-        walls.minimum,
-        walls.median,
-        walls.maximum,
-        max(outcome.healthy_latest) * MS,
-        naive,
-        naive / walls.median,
+        round(walls.minimum, 3),
+        round(walls.median, 3),
+        round(walls.maximum, 3),
+        round(max(outcome.healthy_latest) * MS, 1),
+        round(naive, 3),
+        round(naive / walls.median, 2),
     )
 
 

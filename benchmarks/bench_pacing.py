@@ -78,6 +78,17 @@ async def run(settings: Settings) -> Result:
     b_log = _arrivals(bat_b)
     _add_burst_figures(result, a_times, started)
     _add_write_figures(result, b_log, started, quiet=quiet, remaining=remaining)
+    smallest = min(
+        min(gaps([d.loop_time for d in b.received]), default=0.0) for b in (bat_a, bat_b)
+    )
+    result.add(
+        "smallest gap between two datagrams to one battery (A or B)",
+        smallest,
+        "s",
+        target=f">= {MIN_INTERVAL_S:g}",
+        met=smallest >= MIN_INTERVAL_S - _SLACK_S,
+        digits=4,
+    )
     ids = [d.request_id for d in bat_a.received if isinstance(d.request_id, int)]
     in_order = all(
         0 < (later - earlier) % _ID_SPACE < _ID_SPACE // 2 for earlier, later in pairwise(ids)
@@ -98,6 +109,7 @@ def _add_burst_figures(result: Result, a_times: list[float], started: float) -> 
         "s",
         target=f">= {MIN_INTERVAL_S:g}",
         met=spread.minimum >= MIN_INTERVAL_S - _SLACK_S,
+        digits=4,
     )
     result.add("A: first request sent after", (a_times[0] - started) * MS, "ms", digits=2)
     result.add("A: last request sent after", a_times[-1] - started, "s")
@@ -130,6 +142,7 @@ def _add_write_figures(
         "s",
         target=f">= {MIN_INTERVAL_S:g}",
         met=write - read1 >= MIN_INTERVAL_S - _SLACK_S,
+        digits=4,
     )
     result.add(
         "B: gap ES.SetMode -> next ES.GetMode (quiet period)",
@@ -137,6 +150,7 @@ def _add_write_figures(
         "s",
         target=f">= {QUIET_PERIOD_S:g}",
         met=read2 - write >= QUIET_PERIOD_S - _SLACK_S,
+        digits=4,
     )
     result.add("B: client.is_quiet() right after the write", quiet, target="yes", met=quiet)
     result.add("B: quiet_remaining() right after the write", remaining, "s")

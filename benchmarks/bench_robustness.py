@@ -33,7 +33,7 @@ MIN_INTERVAL_S = 0.05
 TIMEOUT_S = 1.0
 _SETTLE_S = 0.15
 US = 1_000_000.0
-_DROP_COUNTERS = tuple(f.name for f in fields(TransportStats) if f.name.startswith("dropped_"))
+_DROPS = tuple(f.name for f in fields(TransportStats) if f.name.startswith("dropped_"))
 
 
 @dataclass(slots=True)
@@ -103,36 +103,52 @@ def _senders(addresses: Sequence[str]) -> Iterator[dict[str, socket.socket]]:
             sock.close()
 
 
-async def _fire(
-    kind: Kind,
-    *,
-    count: int,
-    duration: float,
-    batteries: Sequence[SimulatedBattery],
-    sockets: dict[str, socket.socket],
-    target: tuple[str, int],
-    phase: _Phase,
-) -> None:
-    """Send `count` datagrams of `kind`, in bursts spread evenly over `duration` seconds."""
-    loop = asyncio.get_running_loop()
-    pause = duration / max(1, count // kind.burst)
-    for first in range(0, count, kind.burst):
-        # Nothing reaches the batteries within a burst (no await), so one snapshot is exact.
-        targets, now = snapshot(batteries), loop.time()
-        for serial in range(first, min(count, first + kind.burst)):
-            shot = kind.build(serial, targets)
-            if shot.spoofs is not None and now - shot.spoofs.latest_at < LATENCY_S:
-                phase.live_ids += 1  # its reply is still being delayed by the battery
-            try:
-                sockets[shot.source].sendto(shot.data, target)
-                phase.sent += 1
-            except OSError:
-                phase.send_errors += 1
-        await asyncio.sleep(pause)
+@dataclass(frozen=True, slots=True)
+class _Attack:
+    """Everything needed to run phases against one transport."""
 
+    transport: MarstekTransport
+    batteries: Sequence[SimulatedBattery]
+    sockets: dict[str, socket.socket]
+    target: tuple[str, int]
+    count: int
+    duration: float
 
-def _drops(before: TransportStats, after: TransportStats) -> dict[str, int]:
-    return {name: getattr(after, name) - getattr(before, name) for name in _DROP_COUNTERS}
+    async def phase(self, kind: Kind | None, pollers: _Pollers) -> _Phase:
+        """Fire `kind` (nothing for None) while polling; then settle and take the counters."""
+        phase = _Phase(kind)
+        pollers.phase = phase
+        before = self.transport.stats
+        loop = asyncio.get_running_loop()
+        started, cpu = loop.time(), time.process_time()
+        if kind is None:
+            await asyncio.sleep(self.duration)
+        else:
+            await self._fire(kind, max(1, round(self.count * kind.share)), phase)
+        await asyncio.sleep(_SETTLE_S)
+        phase.seconds = loop.time() - started
+        phase.cpu_s = time.process_time() - cpu
+        after = self.transport.stats
+        phase.drops = {name: getattr(after, name) - getattr(before, name) for name in _DROPS}
+        return phase
+
+    async def _fire(self, kind: Kind, count: int, phase: _Phase) -> None:
+        """Send `count` datagrams of `kind` in bursts spread evenly over the phase."""
+        loop = asyncio.get_running_loop()
+        pause = self.duration / max(1, count // kind.burst)
+        for first in range(0, count, kind.burst):
+            # Nothing reaches the batteries within a burst (no await): one snapshot is exact.
+            targets, now = snapshot(self.batteries), loop.time()
+            for serial in range(first, min(count, first + kind.burst)):
+                shot = kind.build(serial, targets)
+                if shot.spoofs is not None and now - shot.spoofs.latest_at < LATENCY_S:
+                    phase.live_ids += 1  # its reply is still being delayed by the battery
+                try:
+                    self.sockets[shot.source].sendto(shot.data, self.target)
+                    phase.sent += 1
+                except OSError:
+                    phase.send_errors += 1
+            await asyncio.sleep(pause)
 
 
 async def run(settings: Settings) -> Result:
@@ -146,7 +162,6 @@ async def run(settings: Settings) -> Result:
         "seconds_per_phase": duration,
         "poll_spacing_s": MIN_INTERVAL_S,
     }
-    addresses: list[str] = []
     phases: list[_Phase] = []
     async with Simulator(port=settings.port, broadcast_host=None) as sim:
         batteries = await add_fleet(sim, BATTERIES, latency=LATENCY_S)
@@ -159,31 +174,9 @@ async def run(settings: Settings) -> Result:
             pollers = _Pollers(clients, [battery.spec for battery in batteries])
             try:
                 with _senders(addresses) as sockets:
-                    for kind in (None, *KINDS):
-                        phase = _Phase(kind)
-                        pollers.phase = phase
-                        before = transport.stats
-                        loop = asyncio.get_running_loop()
-                        started, cpu = loop.time(), time.process_time()
-                        if kind is None:
-                            await asyncio.sleep(duration)
-                        else:
-                            target = (CLIENT_HOST, settings.port)
-                            n = max(1, round(count * kind.share))
-                            await _fire(
-                                kind,
-                                count=n,
-                                duration=duration,
-                                batteries=batteries,
-                                sockets=sockets,
-                                target=target,
-                                phase=phase,
-                            )
-                        await asyncio.sleep(_SETTLE_S)
-                        phase.seconds = loop.time() - started
-                        phase.cpu_s = time.process_time() - cpu
-                        phase.drops = _drops(before, transport.stats)
-                        phases.append(phase)
+                    target = (CLIENT_HOST, settings.port)
+                    attack = _Attack(transport, batteries, sockets, target, count, duration)
+                    phases = [await attack.phase(kind, pollers) for kind in (None, *KINDS)]
             finally:
                 await pollers.stop()
             final = transport.stats
@@ -250,6 +243,9 @@ def _report(result: Result, phases: list[_Phase], final: TransportStats) -> None
     result.tables.append(
         Table("what was sent", ("kind", "datagrams"), [(k.name, k.what) for k in KINDS])
     )
+    send_errors = sum(phase.send_errors for phase in phases)
+    if send_errors:
+        result.notes.append(f"{send_errors} datagrams could not be sent (not counted as sent)")
     result.notes.append(
         "extra CPU = the phase's process CPU minus the baseline phase's rate; it includes "
         "building and sending the datagram in this same process, so it is an upper bound"

@@ -20,7 +20,7 @@ _HIGHEST_PORT = 65535
 
 def _names(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
-    known = {benchmark.name for benchmark in BENCHMARKS}
+    known = [benchmark.name for benchmark in BENCHMARKS]
     unknown = [name for name in names if name not in known]
     if unknown or not names:
         msg = f"unknown benchmark {', '.join(unknown) or repr(text)}; known: {', '.join(known)}"

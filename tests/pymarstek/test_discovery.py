@@ -6,6 +6,7 @@ import asyncio
 import json
 
 from custom_components.marstek_rotation.pymarstek import (
+    MarstekClient,
     MarstekTransport,
     discover_devices,
 )
@@ -86,3 +87,26 @@ async def test_discover_skips_error_replies(
         sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.3
     )
     assert [d.host for d in devices] == ["127.0.0.2"]
+
+
+async def test_a_broadcast_keeps_the_spacing_to_every_known_battery(
+    sim: Simulator, device_port: int
+) -> None:
+    """A broadcast reaches every battery, so it obeys and renews each one's spacing."""
+    battery = await sim.add_battery(BatterySpec(host="127.0.0.2", ble_mac="acd92968d828"))
+    async with MarstekTransport(
+        device_port, "127.0.0.1", min_interval=0.3, quiet_period=0
+    ) as transport:
+        client = MarstekClient(transport, "127.0.0.2", device_port, timeout=1.0)
+        await client.get_mode()
+        await discover_devices(
+            transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.2, resends=0
+        )
+        await client.get_mode()
+
+    times = [datagram.loop_time for datagram in battery.received]
+    methods = [datagram.method for datagram in battery.received]
+    assert methods == ["ES.GetMode", "Marstek.GetDevice", "ES.GetMode"]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    print(f"gaps around a broadcast at 0.3 s spacing: {[round(gap, 3) for gap in gaps]}")
+    assert all(gap >= 0.29 for gap in gaps), gaps

@@ -6,6 +6,7 @@ loaded from packages/ the way Home Assistant merges packages; time moves with th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
@@ -176,7 +177,7 @@ class Household:
         ]
         for spec in specs:
             await setup_entry(self.hass, config_entry_for(spec))
-        self.set_p1(0)
+        await self.async_set_p1(0)
         self.set_forecast([])
         await async_setup_package(
             self.hass, package or load_package(), extra=parse_yaml(TEST_WEATHER_YAML)
@@ -198,13 +199,21 @@ class Household:
 
     # --- driving ------------------------------------------------------------------------
 
-    def set_p1(self, watts: float) -> None:
-        """The P1 meter now reads `watts` (negative = export)."""
+    async def async_set_p1(self, watts: float) -> None:
+        """The P1 meter now reads `watts` (negative = export); derived sensors follow."""
         self.hass.states.async_set(
             P1,
             str(round(watts)),
             {"unit_of_measurement": "W", "device_class": "power", "state_class": "measurement"},
         )
+        await self.async_settle()
+
+    async def async_settle(self) -> None:
+        """Let state changes ripple through the template entities, polls and scripts."""
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+        # Some updates (trigger-based template entities) are scheduled a moment later.
+        await asyncio.sleep(0.01)
+        await self.hass.async_block_till_done(wait_background_tasks=True)
 
     def set_forecast(self, hours: list[dict[str, Any]]) -> None:
         """The weather entity's hourly forecast from now on."""
@@ -218,7 +227,7 @@ class Household:
             {"entity_id": "input_select.marstek_rotation_state", "option": option},
             blocking=True,
         )
-        await self.hass.async_block_till_done()
+        await self.async_settle()
 
     async def async_set_number(self, name: str, value: float) -> None:
         """Set one of the package's input_number settings."""
@@ -228,6 +237,7 @@ class Household:
             {"entity_id": f"input_number.marstek_rotation_{name}", "value": value},
             blocking=True,
         )
+        await self.async_settle()
 
     async def async_turn(self, name: str, *, on: bool) -> None:
         """Switch one of the package's input_boolean settings."""
@@ -237,13 +247,14 @@ class Household:
             {"entity_id": f"input_boolean.marstek_rotation_{name}"},
             blocking=True,
         )
+        await self.async_settle()
 
     async def async_call_script(self, name: str, **data: Any) -> None:
         """Run one of the package's scripts and wait for it."""
         await self.hass.services.async_call(
             "script", f"marstek_rotation_{name}", data, blocking=True
         )
-        await self.hass.async_block_till_done()
+        await self.async_settle()
 
     async def async_advance(self, seconds: float, step: float = 30.0) -> None:
         """Let `seconds` pass in steps: polls, `for:` timers, time triggers and scripts run."""
@@ -254,7 +265,7 @@ class Household:
             async_fire_time_changed(self.hass)
             # Polls run as background tasks: wait for their replies (real UDP) before the next
             # tick, or the jump would fire their timeouts first.
-            await self.hass.async_block_till_done(wait_background_tasks=True)
+            await self.async_settle()
             left -= tick
 
     async def async_advance_to(self, hhmm: str, day_offset: int = 0, step: float = 30.0) -> None:

@@ -46,7 +46,7 @@ async def test_export_switches_to_the_emptiest_after_the_dwell(household: Househ
     await household.async_start(socs=(60, 45, 80))
     assert household.modes() == ("Manual", "Manual", "Auto")
 
-    household.set_p1(-800)
+    await household.async_set_p1(-800)
     await household.async_advance(100, step=10)
     assert household.modes() == ("Manual", "Manual", "Auto"), "switched before the dwell"
 
@@ -62,7 +62,7 @@ async def test_export_switches_to_the_emptiest_after_the_dwell(household: Househ
 async def test_export_does_not_switch_within_the_soc_margin(household: Household) -> None:
     await household.async_start(socs=(78, 77, 80))
 
-    household.set_p1(-800)
+    await household.async_set_p1(-800)
     await household.async_advance(5 * MINUTE)
 
     # The emptiest (77 %) is within the 5 % margin of the active battery (80 %): no flapping.
@@ -76,7 +76,7 @@ async def test_import_switches_to_the_fullest(household: Household) -> None:
     await household.async_advance(5 * MINUTE)  # the cooldown after that switch
     assert household.modes() == ("Manual", "Auto", "Manual")
 
-    household.set_p1(600)
+    await household.async_set_p1(600)
     await household.async_advance(3 * MINUTE)
 
     assert household.modes() == ("Manual", "Manual", "Auto")
@@ -87,14 +87,14 @@ async def test_import_switches_to_the_fullest(household: Household) -> None:
 async def test_cooldown_holds_back_the_next_switch(household: Household) -> None:
     await household.async_start(socs=(60, 45, 80))
 
-    household.set_p1(-800)
+    await household.async_set_p1(-800)
     await household.async_advance(3 * MINUTE)
     assert household.active == B
     first = household.auto_writes(household.b)[-1]
 
     # The house turns to import right after: the fullest (C) should take over, but only
     # once the 5-minute cooldown since the last switch is over.
-    household.set_p1(800)
+    await household.async_set_p1(800)
     await household.async_advance(4 * MINUTE)
     assert household.active == B, "switched again within the cooldown"
     assert household.auto_writes(household.c) == []
@@ -112,7 +112,7 @@ async def test_full_battery_hands_over_to_the_emptiest_while_there_is_surplus(
     household: Household,
 ) -> None:
     await household.async_start(socs=(60, 45, 80))
-    household.set_p1(-100)  # surplus, but below the export threshold
+    await household.async_set_p1(-100)  # surplus, but below the export threshold
 
     household.c.soc = 95.0
     await household.async_advance(MINUTE)
@@ -124,7 +124,7 @@ async def test_full_battery_hands_over_to_the_emptiest_while_there_is_surplus(
 
 async def test_full_battery_stays_active_without_surplus(household: Household) -> None:
     await household.async_start(socs=(60, 45, 80))
-    household.set_p1(100)  # the house takes power: the full battery is the right one
+    await household.async_set_p1(100)  # the house takes power: the full battery is the right one
 
     household.c.soc = 96.0
     await household.async_advance(3 * MINUTE)
@@ -134,8 +134,8 @@ async def test_full_battery_stays_active_without_surplus(household: Household) -
 
 
 async def test_final_fill_hands_over_at_99_percent(household: Household) -> None:
-    await household.async_start(socs=(96, 97, 90))
-    household.set_p1(-100)
+    await household.async_start(socs=(96, 97, 98))
+    await household.async_set_p1(-100)
 
     # At 98 % no battery is below the full SOC (95 %): the active one keeps charging.
     household.c.soc = 98.0
@@ -154,7 +154,7 @@ async def test_low_battery_hands_over_to_the_fullest(household: Household) -> No
     await household.async_start(socs=(60, 45, 80))
     await household.async_call_script("activate", battery=B, reason="test", force=True)
     await household.async_advance(5 * MINUTE)
-    household.set_p1(50)  # below the import threshold: only the low-SOC rule applies
+    await household.async_set_p1(50)  # below the import threshold: only the low-SOC rule applies
 
     household.b.soc = 13.0
     await household.async_advance(MINUTE)
@@ -166,12 +166,12 @@ async def test_low_battery_hands_over_to_the_fullest(household: Household) -> No
 async def test_unavailable_battery_is_never_chosen(household: Household) -> None:
     await household.async_start(socs=(60, 45, 80))
     household.b.quirks = Quirks(silent=True)  # the emptiest battery stops answering
-    await household.async_advance(2 * MINUTE)
+    await household.async_advance(4 * MINUTE)
     assert household.state(f"sensor.{B}_state_of_charge") == STATE_UNAVAILABLE
     assert household.state("sensor.marstek_rotation_emptiest") == "Fase A"
     household.b.clear_received()
 
-    household.set_p1(-800)
+    await household.async_set_p1(-800)
     await household.async_advance(4 * MINUTE)
 
     # The emptiest battery that answers takes over; the silent one is not even written to.
@@ -240,7 +240,7 @@ async def test_all_full_and_exporting_pauses_then_import_resumes(household: Hous
     await household.async_start(socs=(96, 97, 98))
     assert household.active == C
 
-    household.set_p1(-900)
+    await household.async_set_p1(-900)
     await household.async_advance(6 * MINUTE)
 
     assert household.rotation == "paused"
@@ -248,7 +248,7 @@ async def test_all_full_and_exporting_pauses_then_import_resumes(household: Hous
     assert household.active == ""
 
     # Evening: the house imports for the dwell time; rotation resumes with the fullest.
-    household.set_p1(700)
+    await household.async_set_p1(700)
     await household.async_advance(3 * MINUTE)
 
     assert household.rotation == "rotating"
@@ -261,7 +261,7 @@ async def test_rotation_switched_off_by_hand_stays_off(household: Household) -> 
     await household.async_set_state("off")
     household.c.clear_received()
 
-    household.set_p1(700)
+    await household.async_set_p1(700)
     await household.async_advance(6 * MINUTE)
 
     # Off means hands off: no auto start, no writes at all.

@@ -15,6 +15,7 @@ counted in `stats` and dropped, never raised into a caller.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import secrets
@@ -409,12 +410,12 @@ class MarstekTransport:
             window = _BroadcastWindow(request_id)
             self._broadcast = window
             try:
-                started = self._send(datagram, (address, port))
+                started = await self._send_broadcast(datagram, (address, port))
                 deadline = started + duration
                 next_send = started + resend_interval if resend_interval else deadline
                 while (now := loop.time()) < deadline:
                     if now >= next_send and resend_interval:
-                        self._send(datagram, (address, port))
+                        await self._send_broadcast(datagram, (address, port))
                         next_send += resend_interval
                         continue
                     await asyncio.sleep(min(deadline, next_send) - now)
@@ -475,6 +476,22 @@ class MarstekTransport:
             if ready_at <= now:
                 return
             await asyncio.sleep(ready_at - now)
+
+    async def _send_broadcast(self, datagram: bytes, address: Address) -> float:
+        """Send a broadcast, which reaches every battery: it waits for each known battery's
+        turn (no request in flight, spacing) and counts as that battery's latest datagram.
+        """
+        states = [self._hosts[host] for host in sorted(self._hosts)]
+        async with contextlib.AsyncExitStack() as held:
+            # Only broadcasts take several host locks, one broadcast at a time: no deadlock.
+            for state in states:
+                await held.enter_async_context(state.lock)
+            for state in states:
+                await self._wait_for_turn(state, is_read=False)
+            sent_at = self._send(datagram, address)
+            for state in states:
+                state.last_sent = sent_at
+        return sent_at
 
     def _send(self, datagram: bytes, address: Address) -> float:
         transport = self._transport

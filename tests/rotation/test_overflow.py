@@ -1,0 +1,106 @@
+"""Overflow charging: a second battery charges on schedule slot 9 while the active one cannot
+absorb all the export; it stops on import or when its timer ends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from .conftest import Household, slot_dict
+
+pytestmark = pytest.mark.freeze_time("2026-03-04 11:00:00+00:00", tick=True)
+
+A = "marstek_venuse_d828"
+B = "marstek_venuse_3_0_9a7d"
+MINUTE = 60.0
+WEDNESDAY = 1 << 2
+
+
+def _minutes(hhmm: str) -> int:
+    parsed = datetime.strptime(hhmm, "%H:%M")  # noqa: DTZ007  # a time of day only
+    return parsed.hour * 60 + parsed.minute
+
+
+async def _overflow_running(household: Household) -> None:
+    """A (the emptiest) is active; export lasts a minute, so B starts overflow charging."""
+    await household.async_start(socs=(30, 45, 80))
+    await household.async_call_script("activate", battery=A, reason="test", force=True)
+    await household.async_advance(5 * MINUTE)
+    for battery in household.batteries:
+        battery.clear_received()
+
+    await household.async_set_p1(-800)
+    await household.async_advance(90, step=10)
+
+
+async def test_export_with_the_emptiest_active_starts_overflow_on_slot_9(
+    household: Household,
+) -> None:
+    await _overflow_running(household)
+
+    slot = slot_dict(household.b, 9)
+    assert slot["enabled"] is True
+    assert slot["power"] == -1500
+    assert slot["week_set"] == WEDNESDAY
+    assert (_minutes(slot["end"]) - _minutes(slot["start"])) % 1440 == 30
+    # B charges on its schedule (Manual); A keeps following the meter; C is not touched.
+    assert household.modes() == ("Auto", "Manual", "Manual")
+    assert household.set_mode_writes(household.c) == []
+    assert household.state("input_text.marstek_rotation_overflow_battery") == B
+    assert household.state("timer.marstek_rotation_overflow") == "active"
+    # Export keeps going, but a switch would not help (A is the emptiest): nothing else happens.
+    await household.async_advance(3 * MINUTE)
+    assert household.active == A
+    assert len(household.set_mode_writes(household.b)) == 1
+    assert household.problems() == []
+
+
+async def test_overflow_stops_when_the_house_imports(household: Household) -> None:
+    await _overflow_running(household)
+    assert slot_dict(household.b, 9)["enabled"] is True
+
+    await household.async_set_p1(300)
+    await household.async_advance(80, step=10)
+
+    # Manual on B: the neutral config disables slot 9.
+    assert household.set_mode_writes(household.b)[-1]["manual_cfg"]["time_num"] == 9
+    assert slot_dict(household.b, 9)["enabled"] is False
+    assert household.b.mode == "Manual"
+    assert household.state("input_text.marstek_rotation_overflow_battery") == ""
+    assert household.state("timer.marstek_rotation_overflow") == "idle"
+    assert "overflow stopped (import)" in household.state("input_text.marstek_rotation_last_event")
+    assert household.problems() == []
+
+
+async def test_overflow_stops_when_its_timer_ends(household: Household) -> None:
+    await _overflow_running(household)
+    # Export falls back to a trickle: no reason to stop but the timer.
+    await household.async_set_p1(-100)
+
+    await household.async_advance(25 * MINUTE, step=60)
+    assert slot_dict(household.b, 9)["enabled"] is True
+    assert household.b.soc > 45  # it really charged meanwhile
+
+    await household.async_advance(6 * MINUTE, step=60)
+
+    assert slot_dict(household.b, 9)["enabled"] is False
+    assert household.state("input_text.marstek_rotation_overflow_battery") == ""
+    assert "timer ended" in household.state("input_text.marstek_rotation_last_event")
+    assert household.active == A
+    assert household.problems() == []
+
+
+async def test_no_overflow_when_switched_off(household: Household) -> None:
+    await household.async_start(socs=(30, 45, 80))
+    await household.async_turn("overflow", on=False)
+    await household.async_call_script("activate", battery=A, reason="test", force=True)
+    await household.async_advance(5 * MINUTE)
+    household.b.clear_received()
+
+    await household.async_set_p1(-800)
+    await household.async_advance(3 * MINUTE)
+
+    assert household.set_mode_writes(household.b) == []
+    assert slot_dict(household.b, 9)["enabled"] is False
