@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from itertools import pairwise
 
 from custom_components.marstek_rotation.pymarstek import (
     MarstekClient,
@@ -107,6 +108,6 @@ async def test_a_broadcast_keeps_the_spacing_to_every_known_battery(
     times = [datagram.loop_time for datagram in battery.received]
     methods = [datagram.method for datagram in battery.received]
     assert methods == ["ES.GetMode", "Marstek.GetDevice", "ES.GetMode"]
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in pairwise(times)]
     print(f"gaps around a broadcast at 0.3 s spacing: {[round(gap, 3) for gap in gaps]}")
     assert all(gap >= 0.29 for gap in gaps), gaps

@@ -478,8 +478,10 @@ class MarstekTransport:
             await asyncio.sleep(ready_at - now)
 
     async def _send_broadcast(self, datagram: bytes, address: Address) -> float:
-        """Send a broadcast, which reaches every battery: it waits for each known battery's
-        turn (no request in flight, spacing) and counts as that battery's latest datagram.
+        """Send a broadcast as if to every known battery, since it reaches them all.
+
+        It waits for each one's turn (no request in flight, spacing) and counts as its latest
+        datagram.
         """
         states = [self._hosts[host] for host in sorted(self._hosts)]
         async with contextlib.AsyncExitStack() as held:
