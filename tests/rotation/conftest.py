@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config as conf_util
-from homeassistant.core import HomeAssistant
+from homeassistant.components import persistent_notification
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import async_get_platforms
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -155,6 +156,7 @@ class Household:
         self.a: SimulatedBattery
         self.b: SimulatedBattery
         self.c: SimulatedBattery
+        self.notifications: dict[str, str] = {}
 
     # --- building -----------------------------------------------------------------------
 
@@ -179,13 +181,15 @@ class Household:
             await setup_entry(self.hass, config_entry_for(spec))
         await self.async_set_p1(0)
         self.set_forecast([])
+        # Always loaded by Home Assistant itself; the package notifies through it.
+        assert await async_setup_component(self.hass, "persistent_notification", {})
+        persistent_notification.async_register_callback(self.hass, self._on_notifications)
         await async_setup_package(
             self.hass, package or load_package(), extra=parse_yaml(TEST_WEATHER_YAML)
         )
-        await self.hass.services.async_call(
-            "script", "marstek_rotation_apply_defaults", blocking=True
-        )
-        await self.hass.async_block_till_done()
+        # What the first start does (the automation "first run").
+        self.hass.bus.async_fire("automation_reloaded")
+        await self.async_settle()
         if state is not None:
             await self.async_set_state(state)
             await self.async_advance(settle)
@@ -196,6 +200,16 @@ class Household:
     def batteries(self) -> tuple[SimulatedBattery, SimulatedBattery, SimulatedBattery]:
         """Fase A (d828), Fase B (9a7d), Fase C (deb8)."""
         return self.a, self.b, self.c
+
+    @callback
+    def _on_notifications(
+        self,
+        update_type: persistent_notification.UpdateType,
+        notifications: dict[str, persistent_notification.Notification],
+    ) -> None:
+        for notification_id, notification in notifications.items():
+            if update_type is not persistent_notification.UpdateType.REMOVED:
+                self.notifications[notification_id] = notification["message"]
 
     # --- driving ------------------------------------------------------------------------
 
@@ -256,8 +270,14 @@ class Household:
         )
         await self.async_settle()
 
-    async def async_advance(self, seconds: float, step: float = 30.0) -> None:
-        """Let `seconds` pass in steps: polls, `for:` timers, time triggers and scripts run."""
+    async def async_advance(
+        self, seconds: float, step: float = 30.0, *, wait_for_scripts: bool = True
+    ) -> None:
+        """Let `seconds` pass in steps: polls, `for:` timers, time triggers and scripts run.
+
+        Without `wait_for_scripts`, a script waiting in a `delay:` does not hold up the step
+        (waiting for it would take the delay in real time); polls still get their replies.
+        """
         left = seconds
         while left > 0:
             tick = min(step, left)
@@ -265,7 +285,10 @@ class Household:
             async_fire_time_changed(self.hass)
             # Polls run as background tasks: wait for their replies (real UDP) before the next
             # tick, or the jump would fire their timeouts first.
-            await self.async_settle()
+            if wait_for_scripts:
+                await self.async_settle()
+            else:
+                await asyncio.sleep(0.05)
             left -= tick
 
     async def async_advance_to(self, hhmm: str, day_offset: int = 0, step: float = 30.0) -> None:

@@ -19,6 +19,7 @@ A = "marstek_venuse_d828"
 B = "marstek_venuse_3_0_9a7d"
 C = "marstek_venuse_deb8"
 MINUTE = 60.0
+INTERNAL_ERROR = -32603
 
 
 async def test_rotation_on_puts_the_fullest_in_auto_and_the_others_in_manual(
@@ -278,4 +279,60 @@ async def test_activate_refuses_an_unknown_battery(household: Household) -> None
 
     assert household.active == C
     assert "not available" in household.state("input_text.marstek_rotation_last_event")
+    assert household.problems() == []
+
+
+async def test_a_battery_refusing_auto_leaves_the_others_alone(household: Household) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    household.b.quirks = Quirks(error_replies={"ES.SetMode": INTERNAL_ERROR})
+    household.a.clear_received()
+    household.c.clear_received()
+
+    await household.async_set_p1(-800)
+    await household.async_advance(4 * MINUTE)
+
+    # B was asked once; C stays active and nobody else was written to.
+    assert len(household.set_mode_writes(household.b)) == 1
+    assert household.active == C
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.set_mode_writes(household.a) == []
+    assert household.set_mode_writes(household.c) == []
+    assert "did not accept Auto" in household.notifications["marstek_rotation_switch_failed"]
+    # The select reports the failure (that is an error worth logging); nothing else is.
+    problems = household.problems()
+    assert len(problems) == 1
+    assert problems[0].startswith("homeassistant.components.script.marstek_rotation_activate")
+    assert "9a7d rejected the command" in problems[0]
+
+    # After the cooldown it is tried again, once.
+    await household.async_advance(5 * MINUTE)
+    assert len(household.set_mode_writes(household.b)) == 2
+
+
+async def test_clear_all_schedules_removes_app_schedules_and_resumes(
+    household: Household,
+) -> None:
+    await household.async_start(socs=(60, 45, 80))
+    # A schedule made in the Marstek app on B (slot 3), which would charge it every day.
+    await household.hass.services.async_call(
+        "marstek_rotation",
+        "set_manual_schedule",
+        {
+            "entity_id": f"select.{B}_operating_mode",
+            "time_num": 3,
+            "start_time": "13:00",
+            "end_time": "14:00",
+            "power": -800,
+        },
+        blocking=True,
+    )
+    assert household.b.manual_slots[3].enabled
+
+    await household.async_call_script("clear_all_schedules")
+
+    for battery in household.batteries:
+        assert not any(slot.enabled for slot in battery.manual_slots)
+    # Clearing puts every battery in Manual; rotation then activates the best one again.
+    assert household.modes() == ("Manual", "Manual", "Auto")
+    assert household.active == C
     assert household.problems() == []

@@ -89,10 +89,18 @@ async def test_night_plan_matches_a_hand_calculation_and_charges_the_batteries(
     assert household.modes() == ("Manual", "Manual", "Manual")
     assert household.active == ""
     assert slot_dict(household.b, 0) == {
-        "start": "01:00", "end": "07:00", "week_set": THURSDAY, "power": -b_power, "enabled": True
+        "start": "01:00",
+        "end": "07:00",
+        "week_set": THURSDAY,
+        "power": -b_power,
+        "enabled": True,
     }
     assert slot_dict(household.a, 0) == {
-        "start": "01:00", "end": "07:00", "week_set": THURSDAY, "power": -a_power, "enabled": True
+        "start": "01:00",
+        "end": "07:00",
+        "week_set": THURSDAY,
+        "power": -a_power,
+        "enabled": True,
     }
     assert _disabled(slot_dict(household.c, 0))
 

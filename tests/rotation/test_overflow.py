@@ -5,8 +5,11 @@ absorb all the export; it stops on import or when its timer ends.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
+
+from simulator import Quirks
 
 from .conftest import Household, slot_dict
 
@@ -16,6 +19,7 @@ A = "marstek_venuse_d828"
 B = "marstek_venuse_3_0_9a7d"
 MINUTE = 60.0
 WEDNESDAY = 1 << 2
+INTERNAL_ERROR = -32603
 
 
 def _minutes(hhmm: str) -> int:
@@ -104,3 +108,31 @@ async def test_no_overflow_when_switched_off(household: Household) -> None:
 
     assert household.set_mode_writes(household.b) == []
     assert slot_dict(household.b, 9)["enabled"] is False
+
+
+async def test_a_refused_schedule_is_retried_reported_and_backed_off(
+    household: Household,
+) -> None:
+    await household.async_start(socs=(30, 45, 80))
+    await household.async_call_script("activate", battery=A, reason="test", force=True)
+    await household.async_advance(5 * MINUTE)
+    household.b.quirks = Quirks(error_replies={"ES.SetMode": INTERNAL_ERROR})
+    household.b.clear_received()
+
+    await household.async_set_p1(-800)
+    await household.async_advance(2 * MINUTE, step=5, wait_for_scripts=False)
+    await household.async_settle()
+
+    # Three attempts, 10 s apart, then a notification; overflow is not tracked.
+    attempts = [d for d in household.b.received if d.method == "ES.SetMode"]
+    assert len(attempts) == 3
+    assert [round(b.time - a.time) for a, b in pairwise(attempts)] == [
+        10,
+        10,
+    ]
+    assert "failed three times" in household.notifications[f"marstek_rotation_slot_{B}"]
+    assert household.state("input_text.marstek_rotation_overflow_battery") == ""
+    # The export goes on, but the next attempt waits for the overflow duration.
+    await household.async_advance(10 * MINUTE, step=60)
+    assert len([d for d in household.b.received if d.method == "ES.SetMode"]) == 3
+    assert household.problems() == []
