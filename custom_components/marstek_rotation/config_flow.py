@@ -108,42 +108,26 @@ async def async_probe(hass: HomeAssistant, host: str, port: int) -> DeviceInfo:
     return device
 
 
+def _box(low: float, high: float, step: float, unit: str | None = None) -> NumberSelector:
+    """A number entry box with bounds and an optional unit."""
+    config = NumberSelectorConfig(min=low, max=high, step=step, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
 def _settings_schema(defaults: dict[str, Any]) -> vol.Schema:
+    def field(key: str) -> vol.Required:
+        return vol.Required(key, default=defaults[key])
+
     return vol.Schema(
         {
-            vol.Required(CONF_ENTITY_PREFIX, default=defaults[CONF_ENTITY_PREFIX]): TextSelector(),
-            vol.Required(
-                CONF_RATED_CAPACITY, default=defaults[CONF_RATED_CAPACITY]
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_RATED_CAPACITY,
-                    max=MAX_RATED_CAPACITY,
-                    step=0.01,
-                    unit_of_measurement="kWh",
-                    mode=NumberSelectorMode.BOX,
-                )
+            field(CONF_ENTITY_PREFIX): TextSelector(),
+            field(CONF_RATED_CAPACITY): _box(MIN_RATED_CAPACITY, MAX_RATED_CAPACITY, 0.01, "kWh"),
+            field(CONF_POLL_INTERVAL): vol.All(
+                _box(MIN_POLL_INTERVAL, MAX_POLL_INTERVAL, 1, "s"), vol.Coerce(int)
             ),
-            vol.Required(CONF_POLL_INTERVAL, default=defaults[CONF_POLL_INTERVAL]): vol.All(
-                NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_POLL_INTERVAL,
-                        max=MAX_POLL_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-                vol.Coerce(int),
-            ),
-            vol.Required(CONF_TIMEOUT, default=defaults[CONF_TIMEOUT]): NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_TIMEOUT,
-                    max=MAX_TIMEOUT,
-                    step=0.5,
-                    unit_of_measurement="s",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
+            field(CONF_TIMEOUT): _box(MIN_TIMEOUT, MAX_TIMEOUT, 0.5, "s"),
         }
     )
 
@@ -153,12 +137,7 @@ def _connection_schema(host: str | None, port: int) -> vol.Schema:
     return vol.Schema(
         {
             host_key: TextSelector(),
-            vol.Required(CONF_PORT, default=port): vol.All(
-                NumberSelector(
-                    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
-                ),
-                vol.Coerce(int),
-            ),
+            vol.Required(CONF_PORT, default=port): vol.All(_box(1, 65535, 1), vol.Coerce(int)),
         }
     )
 
