@@ -22,6 +22,7 @@ from homeassistant.util.json import JsonValueType
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .errors import translate_error
 from .pymarstek import (
+    DAY_NAMES,
     PASSIVE_DURATION_MAX_S,
     PASSIVE_DURATION_MIN_S,
     POWER_MAX_W,
@@ -52,7 +53,6 @@ ATTR_POWER = "power"
 ATTR_ENABLED = "enabled"
 ATTR_DURATION = "duration"
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 
@@ -64,7 +64,7 @@ SET_MANUAL_SCHEDULE_SCHEMA = vol.Schema(
         vol.Required(ATTR_TIME_NUM): vol.Coerce(int),
         vol.Required(ATTR_START_TIME): cv.string,
         vol.Required(ATTR_END_TIME): cv.string,
-        vol.Optional(ATTR_DAYS, default=list(DAYS)): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_DAYS, default=list(DAY_NAMES)): vol.All(cv.ensure_list, [cv.string]),
         vol.Required(ATTR_POWER): vol.Coerce(int),
         vol.Optional(ATTR_ENABLED, default=True): cv.boolean,
     }
@@ -105,10 +105,10 @@ def _require_clock(field: str, value: str) -> str:
 def _day(value: str) -> str | None:
     """Map "mon" or "Monday" to "mon"; anything else to None."""
     name = value.strip().lower()
-    if name in DAYS:
+    if name in DAY_NAMES:
         return name
     if name in _FULL_DAY_NAMES:
-        return DAYS[_FULL_DAY_NAMES.index(name)]
+        return DAY_NAMES[_FULL_DAY_NAMES.index(name)]
     return None
 
 
@@ -116,7 +116,9 @@ def _require_days(values: list[str]) -> list[str]:
     days = [_day(value) for value in values]
     unknown = [value for value, day in zip(values, days, strict=True) if day is None]
     if unknown or not days:
-        raise _invalid("invalid_days", value=", ".join(unknown) or "-", allowed=", ".join(DAYS))
+        raise _invalid(
+            "invalid_days", value=", ".join(unknown) or "-", allowed=", ".join(DAY_NAMES)
+        )
     return [day for day in days if day is not None]
 
 
@@ -161,20 +163,20 @@ async def _async_run(
         return None
 
     errors = await asyncio.gather(*(one(entry) for entry in entries))
-    results: dict[str, JsonValueType] = {
-        entry.options[CONF_ENTITY_PREFIX]: {"success": error is None, "error": error}
-        for entry, error in zip(entries, errors, strict=True)
-    }
-    failed = [entry.title for entry, error in zip(entries, errors, strict=True) if error]
     if call.return_response:
+        results: dict[str, JsonValueType] = {
+            entry.options[CONF_ENTITY_PREFIX]: {"success": error is None, "error": error}
+            for entry, error in zip(entries, errors, strict=True)
+        }
         return {"batteries": results}
-    if failed:
+    failures = [(entry.title, error) for entry, error in zip(entries, errors, strict=True) if error]
+    if failures:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="action_failed",
             translation_placeholders={
-                "batteries": ", ".join(failed),
-                "error": "; ".join(error for error in errors if error),
+                "batteries": ", ".join(title for title, _ in failures),
+                "error": "; ".join(error for _, error in failures),
             },
         )
     return None
