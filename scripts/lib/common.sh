@@ -132,3 +132,27 @@ run_in_line() {
     "${env_args[@]}" "$@"
   fi
 }
+
+# True when .venvs/NAME has its interpreter. In the toolchain, bin/python links into the
+# userland, so the link itself is what can be checked from the host.
+venv_has_python() {
+  [ -L "$VENVS_DIR/$1/bin/python" ] || [ -x "$VENVS_DIR/$1/bin/python" ]
+}
+
+# (Re)creates .venvs/NAME with INTERPRETER, on the host or in the toolchain (RUNNER), and
+# pip-installs the remaining arguments into it.
+create_venv() {
+  local name="$1" runner="$2" interpreter="$3"
+  shift 3
+  local venv="$VENVS_DIR/$name" install_cmd
+  rm -rf "$venv"
+  mkdir -p "$venv"
+  echo "$runner" >"$venv/.runner"
+  install_cmd="$(printf '%q ' "$interpreter" -m venv "$venv") && \
+$(printf '%q ' "$venv/bin/pip" install --quiet --disable-pip-version-check "$@")"
+  if [ "$runner" = toolchain ]; then
+    in_toolchain /bin/bash -c "$install_cmd"
+  else
+    env -u PIP_FIND_LINKS /bin/bash -c "$install_cmd"
+  fi
+}
