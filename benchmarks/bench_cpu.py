@@ -16,11 +16,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from pymarstek import MarstekClient, MarstekError, MarstekTransport
 from simulator import BatterySpec, Simulator
 from simulator.household import household_specs
 
 from .fleet import add_fleet, clients_for, reading_is_correct
-from .library import MarstekClient, MarstekError, MarstekTransport
 from .results import Result, Table
 from .settings import CLIENT_HOST, Settings
 from .sim_process import SimulatorProcess, simulator_process

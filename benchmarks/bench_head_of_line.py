@@ -13,10 +13,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from pymarstek import MarstekClient, MarstekError, MarstekTimeoutError, MarstekTransport
 from simulator import BatterySpec, Simulator
 
 from .fleet import add_fleet, clients_for, reading_is_correct, sleep_until
-from .library import MarstekClient, MarstekError, MarstekTimeoutError, MarstekTransport
 from .results import Result, Table
 from .settings import CLIENT_HOST, Settings
 from .stats import Spread

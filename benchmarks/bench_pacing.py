@@ -12,16 +12,16 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from simulator import SimulatedBattery, Simulator
-
-from .fleet import add_fleet, clients_for
-from .library import (
+from pymarstek import (
     METHOD_GET_MODE,
     METHOD_SET_MODE,
     MarstekClient,
     MarstekTransport,
     OperatingMode,
 )
+from simulator import SimulatedBattery, Simulator
+
+from .fleet import add_fleet, clients_for
 from .results import Result, Table
 from .settings import CLIENT_HOST, Settings
 from .stats import Spread, gaps

@@ -13,10 +13,10 @@ import asyncio
 import math
 from collections import Counter
 
+from pymarstek import METHOD_GET_MODE, MarstekClient, MarstekError, MarstekTransport
 from simulator import SimulatedBattery, Simulator
 
 from .fleet import add_fleet, clients_for, reading_is_correct, sleep_until
-from .library import METHOD_GET_MODE, MarstekClient, MarstekError, MarstekTransport
 from .results import Result
 from .settings import CLIENT_HOST, Settings
 from .stats import Spread, gaps

@@ -16,11 +16,11 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 
+from pymarstek import MarstekClient, MarstekError, MarstekTransport, TransportStats
 from simulator import BatterySpec, SimulatedBattery, Simulator
 
 from .fleet import add_fleet, clients_for, reading_is_correct
 from .hostile import KINDS, STRANGERS, Kind, snapshot
-from .library import MarstekClient, MarstekError, MarstekTransport, TransportStats
 from .results import Result, Table
 from .settings import CLIENT_HOST, Settings
 

@@ -6,9 +6,8 @@ import asyncio
 import ipaddress
 from collections.abc import Collection, Sequence
 
+from pymarstek import MarstekClient, MarstekTransport, ModeStatus, OperatingMode
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
-
-from .library import MarstekClient, MarstekTransport, ModeStatus, OperatingMode
 
 FIRST_BATTERY_HOST = "127.0.0.2"
 # Distinct SOCs, so a reply delivered to the wrong caller shows up as a wrong value.

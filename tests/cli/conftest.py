@@ -6,12 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.pymarstek.library_import import make_library_importable
-
-make_library_importable()
-
-from simulator import Simulator  # noqa: E402
-from tests.pymarstek.fake_peer import free_udp_port  # noqa: E402
+from simulator import Simulator
+from tests.pymarstek.fake_peer import free_udp_port
 
 BROADCAST_HUB = "127.255.255.255"
 

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
-from tests.pymarstek.library_import import LIBRARY_DIR
 
 from .conftest import BROADCAST_HUB
 
@@ -357,9 +356,8 @@ async def test_invalid_input_is_reported_before_binding(device_port: int) -> Non
     assert_one_line_error(passive, 2, "--duration")
 
 
-async def test_top_level_import_pulls_in_no_home_assistant(tmp_path: Path) -> None:
-    # A folder holding only the library, as an installed top-level package would be.
-    (tmp_path / "pymarstek").symlink_to(LIBRARY_DIR, target_is_directory=True)
+async def test_installed_library_pulls_in_no_home_assistant() -> None:
+    # -I: no PYTHONPATH and no current directory, only what is installed in the environment.
     code = (
         "import sys, pymarstek, pymarstek.cli; "
         "assert pymarstek.MarstekClient.__module__ == 'pymarstek.client'; "
@@ -367,20 +365,22 @@ async def test_top_level_import_pulls_in_no_home_assistant(tmp_path: Path) -> No
         "{'homeassistant', 'custom_components'}); "
         "print(bad)"
     )
-    completed = await run(sys.executable, "-c", code, env={"PYTHONPATH": str(tmp_path)})
+    completed = await run(sys.executable, "-I", "-c", code)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
 
 
-async def test_module_entry_points(tmp_path: Path) -> None:
-    (tmp_path / "pymarstek").symlink_to(LIBRARY_DIR, target_is_directory=True)
-    for module in ("pymarstek", "pymarstek.cli"):
-        completed = await run(
-            sys.executable, "-m", module, "--help", env={"PYTHONPATH": str(tmp_path)}
-        )
+async def test_entry_points() -> None:
+    console_script = str(Path(sys.executable).parent / "marstek")
+    for command in (
+        [console_script],
+        [sys.executable, "-I", "-m", "pymarstek"],
+        [sys.executable, "-I", "-m", "pymarstek.cli"],
+    ):
+        completed = await run(*command, "--help")
         assert completed.returncode == 0, completed.stderr
         assert "usage: marstek" in completed.stdout
-        for command in (
+        for name in (
             "discover",
             "device",
             "mode",
@@ -388,4 +388,4 @@ async def test_module_entry_points(tmp_path: Path) -> None:
             "set-schedule",
             "clear-schedules",
         ):
-            assert command in completed.stdout
+            assert name in completed.stdout

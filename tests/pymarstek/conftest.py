@@ -6,14 +6,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from .library_import import make_library_importable
+from pymarstek import MarstekTransport
+from simulator import Simulator
 
-make_library_importable()
-
-from custom_components.marstek_rotation.pymarstek import MarstekTransport  # noqa: E402
-from simulator import Simulator  # noqa: E402
-
-from .fake_peer import FakePeer, Responder, free_udp_port, silent  # noqa: E402
+from .fake_peer import FakePeer, Responder, free_udp_port, silent
 
 BROADCAST_HUB = "127.255.255.255"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     DeviceInfo,
     ManualSlot,
     MarstekClient,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     MAX_DATAGRAM_BYTES,
     MarstekDeviceError,
     MarstekProtocolError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     ManualSlot,
     MarstekValidationError,
     ai_config,

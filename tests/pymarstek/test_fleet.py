@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     MarstekClient,
     MarstekTimeoutError,
     MarstekTransport,

@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     ALL_DAYS,
     ManualSlot,
     MarstekValidationError,

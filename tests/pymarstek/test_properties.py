@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     MarstekDeviceError,
     MarstekProtocolError,
     Reply,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.marstek_rotation.pymarstek import (
+from pymarstek import (
     MarstekDeviceError,
     MarstekTimeoutError,
     MarstekTransport,

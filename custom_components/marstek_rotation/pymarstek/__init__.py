@@ -1,7 +1,8 @@
 """Async client for the JSON-over-UDP "Open API" of Marstek Venus batteries.
 
-Standard library only; no Home Assistant imports, so it also runs as a top-level package
-(`python -m pymarstek.cli`).
+Standard library only; no Home Assistant imports. The integration imports it from its own
+folder; `pip install .` of the repository installs it as the top-level package `pymarstek`
+with the `marstek` command.
 
 Typical use::
 
@@ -11,6 +12,8 @@ Typical use::
 """
 
 from __future__ import annotations
+
+__version__ = "1.0.0"
 
 from .client import MarstekClient
 from .codec import Reply, ReplyError, RequestEcho, decode_message, encode_request
@@ -116,6 +119,7 @@ __all__ = [
     "RequestEcho",
     "TransportStats",
     "Weekday",
+    "__version__",
     "ai_config",
     "auto_config",
     "day_names",
