@@ -11,6 +11,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_TIMEOUT, DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
 from .coordinator import MarstekConfigEntry, MarstekCoordinator
+from .local_network import async_local_address_for
 from .pymarstek import MarstekClient, MarstekTransportError
 from .services import async_setup_services
 from .transports import async_acquire_transport, async_release_transport
@@ -40,9 +41,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> b
 async def _async_start_coordinator(
     hass: HomeAssistant, entry: MarstekConfigEntry
 ) -> MarstekCoordinator:
-    port = entry.data[CONF_PORT]
+    host: str = entry.data[CONF_HOST]
+    port: int = entry.data[CONF_PORT]
+    local = (await async_local_address_for(hass, host), port)
     try:
-        transport = await async_acquire_transport(hass, port)
+        transport = await async_acquire_transport(hass, local)
     except MarstekTransportError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
@@ -50,13 +53,11 @@ async def _async_start_coordinator(
             translation_placeholders={"port": str(port), "error": str(err)},
         ) from err
     try:
-        client = MarstekClient(
-            transport, entry.data[CONF_HOST], port, timeout=entry.options[CONF_TIMEOUT]
-        )
+        client = MarstekClient(transport, host, port, timeout=entry.options[CONF_TIMEOUT])
         coordinator = MarstekCoordinator(hass, entry, client)
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
-        await async_release_transport(hass, port)
+        await async_release_transport(hass, local)
         raise
     return coordinator
 
@@ -65,7 +66,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> 
     """Unload the platforms; the last entry on a port closes its transport."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await async_release_transport(hass, entry.runtime_data.port)
+        await async_release_transport(hass, entry.runtime_data.local_endpoint)
     return unloaded
 
 

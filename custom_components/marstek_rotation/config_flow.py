@@ -24,7 +24,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 
-from . import const
 from .const import (
     CONF_BLE_MAC,
     CONF_ENTITY_PREFIX,
@@ -44,6 +43,8 @@ from .const import (
     MIN_TIMEOUT,
 )
 from .entity_ids import rename_entity_ids, taken_entity_ids
+from .lan_discovery import async_discover
+from .local_network import async_local_address_for
 from .naming import default_entity_prefix, default_rated_capacity, device_name, is_valid_prefix
 from .pymarstek import (
     DeviceInfo,
@@ -53,8 +54,8 @@ from .pymarstek import (
     MarstekTimeoutError,
     MarstekTransportError,
     MarstekValidationError,
-    discover_devices,
 )
+from .pymarstek.validation import require_ipv4
 from .transports import async_borrow_transport
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ async def async_probe(hass: HomeAssistant, host: str, port: int) -> DeviceInfo:
         CannotProbeError: with the form error to show.
     """
     try:
-        async with async_borrow_transport(hass, port) as transport:
+        host = require_ipv4("host", host)
+        local = (await async_local_address_for(hass, host), port)
+        async with async_borrow_transport(hass, local) as transport:
             client = MarstekClient(transport, host, port, timeout=DEFAULT_TIMEOUT)
             device = await client.get_device()
             await client.get_mode()
@@ -220,22 +223,15 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_discover(self) -> None:
         """Broadcast once; keep the batteries that are not configured yet."""
-        try:
-            async with async_borrow_transport(self.hass, DEFAULT_PORT) as transport:
-                found = await discover_devices(
-                    transport,
-                    broadcast_address=const.BROADCAST_ADDRESS,
-                    port=DEFAULT_PORT,
-                    duration=const.DISCOVERY_DURATION,
-                )
-        except MarstekTransportError:
+        result = await async_discover(self.hass, DEFAULT_PORT)
+        if result.blocked and not result.devices:
             _LOGGER.debug("Discovery skipped: port %s is in use", DEFAULT_PORT)
             self._discovery_error = "discovery_port_in_use"
             return
         configured = self._async_current_ids(include_ignore=False)
         self._discovered = {
             device.unique_id: device
-            for device in found
+            for device in result.devices
             if device.unique_id is not None and device.unique_id not in configured
         }
 

@@ -38,14 +38,6 @@ MODEL_RATED_CAPACITY: Final[dict[str, float]] = {
     "Venus A": 2.24,
 }
 
-# Transport. The local port is the battery's port: most firmware replies to that port, not to
-# the request's source port. Module-level so tests can bind to loopback only.
-LOCAL_BIND_HOST: Final = "0.0.0.0"  # noqa: S104  # replies arrive on the LAN interface
-BROADCAST_ADDRESS: Final = "255.255.255.255"
-MIN_DATAGRAM_INTERVAL: Final = 1.0
-QUIET_PERIOD_AFTER_WRITE: Final = 15.0
-DISCOVERY_DURATION: Final = 3.0
-
 # Availability: values survive this many missed polls; the next one marks entities unavailable.
 MISSED_POLLS_BEFORE_UNAVAILABLE: Final = 3
 MAX_BACKOFF_INTERVAL: Final = timedelta(minutes=5)

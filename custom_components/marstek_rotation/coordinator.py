@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from . import const
 from .const import (
     CONF_POLL_INTERVAL,
     DEFAULT_PASSIVE_DURATION,
@@ -35,14 +34,8 @@ from .const import (
     UNREACHABLE_REPAIR_AFTER,
 )
 from .firmware import reset_prone_fixed_in
-from .pymarstek import (
-    DeviceInfo,
-    MarstekClient,
-    MarstekError,
-    ModeStatus,
-    OperatingMode,
-    discover_devices,
-)
+from .lan_discovery import async_discover
+from .pymarstek import DeviceInfo, MarstekClient, MarstekError, ModeStatus, OperatingMode
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -86,6 +79,8 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
             update_interval=self.base_interval,
         )
         self.client = client
+        # Kept from setup: the transport must be given back under the key it was taken with.
+        self._local_endpoint = client.transport.local_address
         self.missed_polls = 0
         self.unreachable_since: datetime | None = None
         self._last_rediscovery: datetime | None = None
@@ -204,17 +199,8 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         ):
             return
         self._last_rediscovery = now
-        try:
-            found = await discover_devices(
-                self.client.transport,
-                broadcast_address=const.BROADCAST_ADDRESS,
-                port=self.client.port,
-                duration=const.DISCOVERY_DURATION,
-            )
-        except MarstekError as err:
-            _LOGGER.debug("%s re-discovery failed: %s", self.name, err)
-            return
-        for device in found:
+        result = await async_discover(self.hass, self.client.port)
+        for device in result.devices:
             if device.unique_id == self.config_entry.unique_id and device.host != self.client.host:
                 _LOGGER.info(
                     "%s moved from %s to %s; following it", self.name, self.client.host, device.host
@@ -269,7 +255,6 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         return self.passive_power, self.passive_duration
 
     @property
-    def port(self) -> int:
-        """The battery's Open API port (also the local port of its transport)."""
-        port: int = self.config_entry.data[CONF_PORT]
-        return port
+    def local_endpoint(self) -> tuple[str, int]:
+        """The local (address, port) of this battery's transport."""
+        return self._local_endpoint

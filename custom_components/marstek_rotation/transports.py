@@ -1,7 +1,8 @@
-"""One shared UDP transport per local port, used by every battery entry and the config flow.
+"""One shared UDP transport per local address and port, used by every battery and the flows.
 
-Two sockets on one port would either fail to bind or split the replies between them, so all
-users of a port share one transport. It is opened by the first user and closed with the last.
+Two sockets on one address and port would either fail to bind or split the replies between
+them, so all users of an address and port share one transport. It is opened by the first user
+and closed with the last. Which local address a battery needs comes from local_network.
 """
 
 from __future__ import annotations
@@ -14,8 +15,38 @@ from dataclasses import dataclass, field
 from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
-from . import const
-from .pymarstek import MarstekTransport
+from .const import DOMAIN
+from .pymarstek import (
+    DEFAULT_DISCOVERY_DURATION,
+    DEFAULT_MIN_INTERVAL,
+    DEFAULT_QUIET_PERIOD,
+    MarstekTransport,
+)
+
+type LocalEndpoint = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTiming:
+    """Pacing of the conversation with batteries: the library's defaults unless a test sets it.
+
+    Attributes:
+        min_interval: seconds between two datagrams to one battery.
+        quiet_period: seconds after a mode write before the battery is read again.
+        discovery_window: seconds a discovery broadcast collects replies.
+    """
+
+    min_interval: float = DEFAULT_MIN_INTERVAL
+    quiet_period: float = DEFAULT_QUIET_PERIOD
+    discovery_window: float = DEFAULT_DISCOVERY_DURATION
+
+
+LINK_TIMING: HassKey[LinkTiming] = HassKey(f"{DOMAIN}_link_timing")
+
+
+def link_timing(hass: HomeAssistant) -> LinkTiming:
+    """The timing in force (tests store a faster one under LINK_TIMING)."""
+    return hass.data.get(LINK_TIMING) or LinkTiming()
 
 
 @dataclass
@@ -26,59 +57,62 @@ class _Lease:
 
 @dataclass
 class TransportPool:
-    """The open transports of this Home Assistant instance, keyed by local port."""
+    """The open transports of this Home Assistant instance, keyed by local (address, port)."""
 
-    leases: dict[int, _Lease] = field(default_factory=dict)
+    leases: dict[LocalEndpoint, _Lease] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-TRANSPORT_POOL: HassKey[TransportPool] = HassKey(f"{const.DOMAIN}_transports")
+TRANSPORT_POOL: HassKey[TransportPool] = HassKey(f"{DOMAIN}_transports")
 
 
 def _pool(hass: HomeAssistant) -> TransportPool:
     return hass.data.setdefault(TRANSPORT_POOL, TransportPool())
 
 
-async def async_acquire_transport(hass: HomeAssistant, port: int) -> MarstekTransport:
-    """Return the started transport for `port`, opening it if needed.
+async def async_acquire_transport(hass: HomeAssistant, local: LocalEndpoint) -> MarstekTransport:
+    """Return the started transport bound to `local` (address, port), opening it if needed.
 
     Raises:
-        MarstekTransportError: the port cannot be bound (another program uses it).
+        MarstekTransportError: the address and port cannot be bound (another program uses them).
     """
     pool = _pool(hass)
     async with pool.lock:
-        lease = pool.leases.get(port)
+        lease = pool.leases.get(local)
         if lease is None:
+            timing = link_timing(hass)
             transport = MarstekTransport(
-                local_port=port,
-                local_host=const.LOCAL_BIND_HOST,
-                min_interval=const.MIN_DATAGRAM_INTERVAL,
-                quiet_period=const.QUIET_PERIOD_AFTER_WRITE,
+                local_port=local[1],
+                local_host=local[0],
+                min_interval=timing.min_interval,
+                quiet_period=timing.quiet_period,
             )
             await transport.start()
-            lease = pool.leases[port] = _Lease(transport)
+            lease = pool.leases[local] = _Lease(transport)
         lease.users += 1
         return lease.transport
 
 
-async def async_release_transport(hass: HomeAssistant, port: int) -> None:
+async def async_release_transport(hass: HomeAssistant, local: LocalEndpoint) -> None:
     """Give back a transport from `async_acquire_transport`; the last user closes it."""
     pool = _pool(hass)
     async with pool.lock:
-        lease = pool.leases.get(port)
+        lease = pool.leases.get(local)
         if lease is None:
             return
         lease.users -= 1
         if lease.users <= 0:
-            del pool.leases[port]
+            del pool.leases[local]
             await lease.transport.close()
 
 
 @asynccontextmanager
-async def async_borrow_transport(hass: HomeAssistant, port: int) -> AsyncIterator[MarstekTransport]:
-    """Use the transport for `port` for the duration of a block (config flow probes)."""
-    transport = await async_acquire_transport(hass, port)
+async def async_borrow_transport(
+    hass: HomeAssistant, local: LocalEndpoint
+) -> AsyncIterator[MarstekTransport]:
+    """Use the transport bound to `local` for the duration of a block (flows, discovery)."""
+    transport = await async_acquire_transport(hass, local)
     try:
         yield transport
     finally:
-        await async_release_transport(hass, port)
+        await async_release_transport(hass, local)

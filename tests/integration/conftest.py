@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
 from awesomeversion import AwesomeVersion
+from homeassistant.components.network.network import async_get_network
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.marstek_rotation import const
 from custom_components.marstek_rotation.const import (
     CONF_BLE_MAC,
     CONF_ENTITY_PREFIX,
@@ -26,6 +28,7 @@ from custom_components.marstek_rotation.const import (
     DOMAIN,
 )
 from custom_components.marstek_rotation.naming import default_entity_prefix, device_name
+from custom_components.marstek_rotation.transports import LINK_TIMING, LinkTiming
 from simulator import BatterySpec, Simulator
 
 PORT = 30000
@@ -54,14 +57,30 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components in every test here."""
 
 
+FAST_TIMING = LinkTiming(min_interval=0.0, quiet_period=0.0, discovery_window=0.3)
+
+
+async def enable_loopback_adapter(hass: HomeAssistant) -> None:
+    """Settings -> System -> Network with only the loopback adapter ticked, as a user would.
+
+    The integration then reaches the batteries from 127.0.0.1 (the address Home Assistant uses
+    towards 127.0.0.x) and broadcasts discovery to 127.255.255.255, the simulator's hub.
+    """
+    assert await async_setup_component(hass, "network", {})
+    network = await async_get_network(hass)
+    await network.async_reconfig({"configured_adapters": ["lo"]})
+
+
 @pytest.fixture(autouse=True)
-def loopback_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bind and broadcast on loopback only; no pacing delays unless a test asks for them."""
-    monkeypatch.setattr(const, "LOCAL_BIND_HOST", "127.0.0.1")
-    monkeypatch.setattr(const, "BROADCAST_ADDRESS", BROADCAST)
-    monkeypatch.setattr(const, "MIN_DATAGRAM_INTERVAL", 0.0)
-    monkeypatch.setattr(const, "QUIET_PERIOD_AFTER_WRITE", 0.0)
-    monkeypatch.setattr(const, "DISCOVERY_DURATION", 0.3)
+async def loopback_network(hass: HomeAssistant) -> None:
+    """The loopback adapter enabled; no pacing or quiet period unless a test asks for them."""
+    await enable_loopback_adapter(hass)
+    hass.data[LINK_TIMING] = FAST_TIMING
+
+
+def set_link_timing(hass: HomeAssistant, **changes: float) -> None:
+    """Change the pacing for one test (the defaults of the library otherwise apply)."""
+    hass.data[LINK_TIMING] = replace(hass.data.get(LINK_TIMING) or LinkTiming(), **changes)
 
 
 @pytest.fixture

@@ -507,7 +507,7 @@ async def test_manual_battery_on_another_port(
     assert result["data"] == expected_entry_data("127.0.0.2", "acd92968d828", "VenusE", port)
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
-    assert list(hass.data[TRANSPORT_POOL].leases) == [port]
+    assert list(hass.data[TRANSPORT_POOL].leases) == [("127.0.0.1", port)]
 
 
 async def test_battery_with_a_new_port_updates_the_entry(

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from simulator import Quirks, Simulator
 
-from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
+from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, set_link_timing, setup_entry
 
 SENSOR_KEYS = (
     "state_of_charge",
@@ -300,9 +300,7 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     quiet_period: float,
     mode_after_poll: str,
 ) -> None:
-    monkeypatch.setattr(
-        "custom_components.marstek_rotation.const.QUIET_PERIOD_AFTER_WRITE", quiet_period
-    )
+    set_link_timing(hass, quiet_period=quiet_period)
     # This firmware undoes a write when it is read within 0.8 s after it.
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=0.8))
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))

@@ -46,12 +46,12 @@ async def test_two_batteries_share_one_transport(hass: HomeAssistant, simulator:
     second = await setup_entry(hass, config_entry_for(VENUS_E3_9A7D))
 
     pool = hass.data[TRANSPORT_POOL]
-    assert list(pool.leases) == [30000]
-    assert pool.leases[30000].users == 2
+    assert list(pool.leases) == [("127.0.0.1", 30000)]
+    assert pool.leases[("127.0.0.1", 30000)].users == 2
     assert first.runtime_data.client.transport is second.runtime_data.client.transport
 
     assert await hass.config_entries.async_unload(first.entry_id)
-    assert pool.leases[30000].users == 1
+    assert pool.leases[("127.0.0.1", 30000)].users == 1
     assert await hass.config_entries.async_unload(second.entry_id)
     assert pool.leases == {}
 

@@ -15,12 +15,11 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.marstek_rotation import const
 from custom_components.marstek_rotation.const import DOMAIN
 from custom_components.marstek_rotation.naming import default_entity_prefix
 from simulator import BatterySpec, ManualSlot, Quirks, SimulatedBattery, Simulator
 
-from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
+from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, set_link_timing, setup_entry
 
 SET_MANUAL_SCHEDULE = "set_manual_schedule"
 CLEAR_MANUAL_SCHEDULES = "clear_manual_schedules"
@@ -322,7 +321,7 @@ async def test_clear_runs_batteries_in_parallel(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pacing = 0.05
-    monkeypatch.setattr(const, "MIN_DATAGRAM_INTERVAL", pacing)
+    set_link_timing(hass, min_interval=pacing)
     first, first_entry = await one_battery(hass, simulator)
     second, second_entry = await one_battery(hass, simulator, VENUS_E3_9A7D)
     first_target = {"device_id": device_id_of(hass, first_entry)}
@@ -745,7 +744,7 @@ async def test_failure_without_response_raises_action_failed(
 async def test_clear_and_set_on_one_battery_do_not_interleave(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch, clear_first: bool
 ) -> None:
-    monkeypatch.setattr(const, "MIN_DATAGRAM_INTERVAL", 0.01)
+    set_link_timing(hass, min_interval=0.01)
     battery, entry = await one_battery(hass, simulator)
     target = {"device_id": device_id_of(hass, entry)}
     clear = call(hass, CLEAR_MANUAL_SCHEDULES, target=target)
