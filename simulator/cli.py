@@ -12,11 +12,17 @@ import typing
 
 from .addresses import NonLoopbackAddressError, require_loopback
 from .household import household_specs
+from .http_api import HttpApi
+from .profiles import day_load, day_solar
 from .quirks import Quirks
 from .simulator import DEFAULT_BROADCAST_HOST, DEFAULT_PORT, Simulator
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from .battery import SimulatedBattery
+
+DEFAULT_DAY_SOLAR_PEAK = 3500.0
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -91,8 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-broadcast", action="store_true", help="no broadcast hub")
     parser.add_argument("--time-scale", type=float, default=1.0, help="physics speed-up")
-    parser.add_argument("--load", type=float, default=0.0, help="household load, W")
-    parser.add_argument("--solar", type=float, default=0.0, help="solar production, W")
+    parser.add_argument(
+        "--profile",
+        choices=("flat", "day"),
+        default="flat",
+        help="flat: constant --load and --solar; day: a household day by local time (TZ)",
+    )
+    parser.add_argument(
+        "--load", type=float, default=0.0, help="household load, W (day profile: added to it)"
+    )
+    parser.add_argument(
+        "--solar",
+        type=float,
+        default=None,
+        help=f"solar production, W (day profile: the peak, default {DEFAULT_DAY_SOLAR_PEAK:g})",
+    )
+    parser.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        default=None,
+        help="serve the P1 meter and the status/control API over HTTP, e.g. 127.0.0.1:8300",
+    )
     parser.add_argument(
         "--quirk",
         action="append",
@@ -117,6 +142,28 @@ def _quirks_for(number: int, model: str, firmware: int, args: argparse.Namespace
         if assignment.battery in {None, number}:
             setattr(quirks, assignment.name, assignment.value)
     return quirks
+
+
+def parse_http_address(text: str) -> tuple[str, int]:
+    """Parse ``HOST:PORT`` for ``--http``; the host must be a loopback address."""
+    host, colon, port_text = text.rpartition(":")
+    if not colon or not port_text.isdigit() or not 0 < int(port_text) < 65536:  # noqa: PLR2004
+        msg = f"--http takes HOST:PORT, e.g. 127.0.0.1:8300, got {text!r}"
+        raise ValueError(msg)
+    return require_loopback(host), int(port_text)
+
+
+def _apply_profile(simulator: Simulator, args: argparse.Namespace) -> None:
+    meter = simulator.meter
+    if args.profile == "day":
+        solar_peak = DEFAULT_DAY_SOLAR_PEAK if args.solar is None else args.solar
+        base = day_load()
+        extra = args.load
+        meter.set_load(lambda wall: base(wall) + extra)
+        meter.set_solar(day_solar(solar_peak))
+    else:
+        meter.set_load(args.load)
+        meter.set_solar(0.0 if args.solar is None else args.solar)
 
 
 def _print_status(simulator: Simulator) -> None:
@@ -144,28 +191,45 @@ async def run(args: argparse.Namespace) -> None:
     async with Simulator(
         port=args.port, broadcast_host=broadcast, time_scale=args.time_scale
     ) as simulator:
-        simulator.meter.set_load(args.load)
-        simulator.meter.set_solar(args.solar)
+        _apply_profile(simulator, args)
         print(
             f"Marstek simulator on port {args.port}; broadcast {broadcast or 'off'}; "
-            f"time scale {args.time_scale:g}",
+            f"time scale {args.time_scale:g}; profile {args.profile}",
             flush=True,
         )
-        for number, spec in enumerate(household_specs(args.batteries, args.base_ip), start=1):
-            quirks = _quirks_for(number, spec.model, spec.firmware, args)
-            battery = await simulator.add_battery(spec, quirks)
+
+        async def add_next() -> SimulatedBattery:
+            number = len(simulator.batteries) + 1
+            spec = household_specs(number, args.base_ip)[-1]
+            battery = await simulator.add_battery(
+                spec, _quirks_for(number, spec.model, spec.firmware, args)
+            )
             print(
                 f"battery {number}: {battery.host}:{args.port} model={spec.model!r} "
                 f"firmware={spec.firmware} ble_mac={spec.ble_mac} src={battery.src!r}",
                 flush=True,
             )
+            return battery
+
+        for _ in range(args.batteries):
+            await add_next()
+        api: HttpApi | None = None
+        if args.http is not None:
+            host, port = args.http
+            api = HttpApi(simulator, host, port, add_battery=add_next)
+            await api.start()
+            print(f"HTTP API on {api.url} (P1 meter: {api.url}/api/v1/data)", flush=True)
         print("ready; Ctrl-C to stop", flush=True)
-        while not stop.is_set():
-            timeout = args.status_every if args.status_every > 0 else None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout)
-            if args.status_every > 0 and not stop.is_set():
-                _print_status(simulator)
+        try:
+            while not stop.is_set():
+                timeout = args.status_every if args.status_every > 0 else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout)
+                if args.status_every > 0 and not stop.is_set():
+                    _print_status(simulator)
+        finally:
+            if api is not None:
+                await api.close()
     print("stopped", flush=True)
 
 
@@ -178,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_broadcast:
             require_loopback(args.broadcast_host)
         args.quirk_assignments = [parse_quirk(text) for text in args.quirk]
+        if args.http is not None:
+            args.http = parse_http_address(args.http)
         if args.batteries < 1 or not 0 < args.port < 65536:  # noqa: PLR2004
             parser.error("--batteries must be >= 1 and --port within 1..65535")
         if args.time_scale <= 0:

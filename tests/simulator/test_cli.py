@@ -11,11 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from simulator.cli import QuirkAssignment, main, parse_quirk
+from simulator.cli import QuirkAssignment, main, parse_http_address, parse_quirk
+from simulator.profiles import day_load
 
 from .conftest import free_udp_port
 
@@ -133,6 +137,91 @@ def test_cli_runs_batteries_until_interrupted() -> None:
             data, source = client.recvfrom(4096)
         assert source == ("127.0.0.30", port)
         assert json.loads(data)["result"]["ble_mac"] == "acd92968d828"
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert stdout.decode().strip().endswith("stopped")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("127.0.0.1:8300", ("127.0.0.1", 8300)), ("127.0.0.9:1", ("127.0.0.9", 1))],
+)
+def test_parse_http_address(text: str, expected: tuple[str, int]) -> None:
+    assert parse_http_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["8300", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "localhost:8300"]
+)
+def test_bad_http_addresses_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"HOST:PORT|literal IPv4"):
+        parse_http_address(text)
+
+
+def test_cli_refuses_a_non_loopback_http_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--http", "192.168.1.5:8300"]) == 2
+    assert "not a loopback address" in capsys.readouterr().err
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback URL
+        return json.load(response)
+
+
+def test_cli_serves_the_meter_and_status_over_http() -> None:
+    port = free_udp_port()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        http_port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--batteries",
+            "1",
+            "--port",
+            str(port),
+            "--base-ip",
+            "127.0.0.40",
+            "--no-broadcast",
+            "--profile",
+            "day",
+            "--solar",
+            "0",
+            "--http",
+            f"127.0.0.1:{http_port}",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TZ": "UTC"},
+    )
+    try:
+        deadline = time.monotonic() + 15
+        reader = LineReader(process)
+        lines = []
+        while not (line := reader.readline(deadline)).startswith("ready"):
+            lines.append(line)
+        assert any(f"HTTP API on http://127.0.0.1:{http_port}" in line for line in lines)
+        base = f"http://127.0.0.1:{http_port}"
+        status = _get_json(f"{base}/sim/status")
+        wall = datetime.fromisoformat(status["wall_time"])
+        assert wall.utcoffset() == timedelta(0)  # TZ decides the household's local time
+        load = day_load()
+        # The profile at the status's wall time (rounded to the second, so allow a neighbour).
+        assert status["meter"]["load"] in {load(wall + timedelta(seconds=s)) for s in (-1, 0, 1)}
+        assert status["meter"]["solar"] == 0
+        [battery] = status["batteries"]
+        assert battery["host"] == "127.0.0.40"
+        reading = _get_json(f"{base}/api/v1/data")
+        assert isinstance(reading["active_power_w"], int)
+        added = urllib.request.Request(f"{base}/sim/batteries", method="POST")  # noqa: S310
+        with urllib.request.urlopen(added, timeout=5) as response:  # noqa: S310
+            assert json.load(response)["host"] == "127.0.0.41"
+        assert reader.readline(deadline).startswith("battery 2: 127.0.0.41:")
     finally:
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=10)
