@@ -121,7 +121,7 @@ async def _measure_patterns(
 
 def _transport(settings: Settings) -> MarstekTransport:
     # No pacing: the integration polls far apart, so pacing never sleeps there either.
-    return MarstekTransport(settings.port, CLIENT_HOST, min_interval=0.0, quiet_period=0.0)
+    return MarstekTransport(settings.port, CLIENT_HOST, min_interval=0.0)
 
 
 async def _separate_process(settings: Settings, cycles: int, sequential: int) -> list[_Measurement]:

@@ -76,7 +76,7 @@ async def run(settings: Settings) -> Result:
     async with Simulator(port=settings.port, broadcast_host=None) as sim:
         batteries = await add_fleet(sim, BATTERIES)
         async with MarstekTransport(
-            settings.port, CLIENT_HOST, min_interval=MIN_INTERVAL_S, quiet_period=0.0
+            settings.port, CLIENT_HOST, min_interval=MIN_INTERVAL_S
         ) as transport:
             hosts = [battery.host for battery in batteries]
             clients = clients_for(transport, hosts, settings.port, TIMEOUT_S)

@@ -167,7 +167,7 @@ async def run(settings: Settings) -> Result:
         batteries = await add_fleet(sim, BATTERIES, latency=LATENCY_S)
         addresses = sorted({b.host for b in batteries} | set(STRANGERS))
         async with MarstekTransport(
-            settings.port, CLIENT_HOST, min_interval=MIN_INTERVAL_S, quiet_period=0.0
+            settings.port, CLIENT_HOST, min_interval=MIN_INTERVAL_S
         ) as transport:
             hosts = [battery.host for battery in batteries]
             clients = clients_for(transport, hosts, settings.port, TIMEOUT_S)

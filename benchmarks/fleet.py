@@ -48,10 +48,17 @@ async def add_fleet(
 
 
 def clients_for(
-    transport: MarstekTransport, hosts: Sequence[str], port: int, timeout: float
+    transport: MarstekTransport,
+    hosts: Sequence[str],
+    port: int,
+    timeout: float,
+    quiet_period: float = 0.0,
 ) -> list[MarstekClient]:
     """One client per host, all on the same transport (as the integration shares it)."""
-    return [MarstekClient(transport, host, port, timeout=timeout) for host in hosts]
+    return [
+        MarstekClient(transport, host, port, timeout=timeout, quiet_period=quiet_period)
+        for host in hosts
+    ]
 
 
 def reading_is_correct(status: object, spec: BatterySpec) -> bool:

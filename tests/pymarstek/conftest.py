@@ -19,7 +19,7 @@ type PeerFactory = Callable[..., Awaitable[FakePeer]]
 @pytest.fixture
 async def transport() -> AsyncIterator[MarstekTransport]:
     """Ephemeral port, no pacing: for tests where spacing is not the subject."""
-    async with MarstekTransport(0, "127.0.0.1", min_interval=0, quiet_period=0) as opened:
+    async with MarstekTransport(0, "127.0.0.1", min_interval=0) as opened:
         yield opened
 
 
@@ -54,7 +54,5 @@ async def sim(device_port: int) -> AsyncIterator[Simulator]:
 @pytest.fixture
 async def sim_transport(device_port: int) -> AsyncIterator[MarstekTransport]:
     """Bound to 127.0.0.1:<device_port>: batteries answer to the device port, as real ones do."""
-    async with MarstekTransport(
-        device_port, "127.0.0.1", min_interval=0.02, quiet_period=0
-    ) as opened:
+    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0.02) as opened:
         yield opened

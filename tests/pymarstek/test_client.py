@@ -321,17 +321,14 @@ async def test_quiet_period_protects_a_write_from_firmware_revert(
 ) -> None:
     # This firmware undoes a write when it is read back too soon.
     battery = await sim.add_battery(BatterySpec(host=HOST), quirks=Quirks(revert_window=0.3))
-    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0, quiet_period=0) as eager:
-        client = MarstekClient(eager, HOST, device_port)
-        await client.set_mode(OperatingMode.AI)
-        assert (await client.get_mode()).mode is OperatingMode.AUTO  # reverted
-    async with MarstekTransport(
-        device_port, "127.0.0.1", min_interval=0, quiet_period=0.4
-    ) as patient:
-        client = MarstekClient(patient, HOST, device_port)
-        await client.set_mode(OperatingMode.AI)
-        assert client.is_quiet()
-        assert (await client.get_mode()).mode is OperatingMode.AI
+    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0) as transport:
+        eager = MarstekClient(transport, HOST, device_port, quiet_period=0)
+        await eager.set_mode(OperatingMode.AI)
+        assert (await eager.get_mode()).mode is OperatingMode.AUTO  # reverted
+        patient = MarstekClient(transport, HOST, device_port, quiet_period=0.4)
+        await patient.set_mode(OperatingMode.AI)
+        assert transport.quiet_remaining(HOST) > 0.3
+        assert (await patient.get_mode()).mode is OperatingMode.AI
     assert battery.mode == "AI"
 
 

@@ -95,9 +95,7 @@ async def test_a_broadcast_keeps_the_spacing_to_every_known_battery(
 ) -> None:
     """A broadcast reaches every battery, so it obeys and renews each one's spacing."""
     battery = await sim.add_battery(BatterySpec(host="127.0.0.2", ble_mac="acd92968d828"))
-    async with MarstekTransport(
-        device_port, "127.0.0.1", min_interval=0.3, quiet_period=0
-    ) as transport:
+    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0.3) as transport:
         client = MarstekClient(transport, "127.0.0.2", device_port, timeout=1.0)
         await client.get_mode()
         await discover_devices(

@@ -17,6 +17,7 @@ from pymarstek import (
     parse_device_info,
     parse_mode_status,
     parse_set_result,
+    power_limit_w,
 )
 
 VENUS_C_DEVICE = {
@@ -189,16 +190,53 @@ def test_mode_status_unknown_mode_keeps_raw_value() -> None:
     assert parse_mode_status({"mode": 3}).mode is OperatingMode.PASSIVE
 
 
+@pytest.mark.parametrize("key", ["ongrid_power", "offgrid_power", "a_power", "total_power"])
 @pytest.mark.parametrize(
     ("raw", "signed"),
-    [(0, 0), (300, 300), (32767, 32767), (32768, -32768), (65535, -1), (65436, -100)],
+    [(0, 0), (300, 300), (-300, -300), (65535, -1), (65436, -100), (65036, -500)],
 )
-def test_offgrid_power_uint16_wrap(raw: int, signed: int) -> None:
-    assert parse_mode_status({"offgrid_power": raw}).offgrid_power == signed
+def test_powers_undo_the_uint16_wrap(key: str, raw: int, signed: int) -> None:
+    status = parse_mode_status({key: raw})
+    assert getattr(status, key) == signed
+    assert status.implausible == ()
 
 
-def test_ongrid_power_is_not_unwrapped() -> None:
-    assert parse_mode_status({"ongrid_power": 40000}).ongrid_power == 40000
+@pytest.mark.parametrize(
+    ("result", "field"),
+    [
+        ({"ongrid_power": -2_000_000}, "ongrid_power"),
+        ({"ongrid_power": 3001}, "ongrid_power"),  # beyond 2500 W + 20 %
+        ({"offgrid_power": 32767}, "offgrid_power"),
+        ({"offgrid_power": 32768}, "offgrid_power"),  # wraps to -32768: still impossible
+        ({"bat_soc": 250}, "bat_soc"),
+        ({"bat_soc": -5}, "bat_soc"),
+        ({"bat_soc": 1e308}, "bat_soc"),
+        ({"total_power": 250_000}, "total_power"),
+        ({"input_energy": int("9" * 401)}, "input_energy"),
+        ({"output_energy": -1}, "output_energy"),
+    ],
+)
+def test_impossible_values_are_dropped_and_named(result: dict[str, Any], field: str) -> None:
+    status = parse_mode_status({"mode": "Auto", "bat_soc": 50, **result}, power_limit=2500)
+    assert status.implausible == (field,)
+    attribute = {"bat_soc": "soc"}.get(field, field)
+    assert getattr(status, attribute) is None
+    # The rest of the reply is kept.
+    assert status.mode is OperatingMode.AUTO
+    if field != "bat_soc":
+        assert status.soc == 50
+
+
+def test_power_limit_follows_the_model() -> None:
+    assert parse_mode_status({"ongrid_power": 1400}, power_limit=1200).ongrid_power == 1400
+    assert parse_mode_status({"ongrid_power": 1500}, power_limit=1200).implausible == (
+        "ongrid_power",
+    )
+    assert power_limit_w("Venus A") == 1200
+    assert power_limit_w("VenusD") == 2200
+    assert power_limit_w("VenusE 3.0") == 2500
+    assert power_limit_w("Venus X") == 10000
+    assert power_limit_w(None) == 10000
 
 
 def test_integral_floats_are_accepted_as_ints() -> None:

@@ -33,9 +33,10 @@ async def wait_until(predicate: Callable[[], bool], within: float = 2.0) -> None
 
 
 async def get_mode(transport: MarstekTransport, peer: FakePeer, reply_timeout: float = 1.0) -> Any:
-    return await transport.request(
+    reply = await transport.request(
         peer.host, peer.port, "ES.GetMode", {"id": 0}, timeout=reply_timeout
     )
+    return reply.unwrap()
 
 
 async def test_request_sends_exact_datagram_and_returns_result(
@@ -167,34 +168,24 @@ async def test_garbage_is_counted_and_the_real_reply_still_matches(
     assert stats.dropped == len(junk)
 
 
-async def test_device_error_is_raised_with_code_message_and_data(
+async def test_an_error_reply_is_returned_and_unwraps_to_a_device_error(
     transport: MarstekTransport, make_peer: PeerFactory
 ) -> None:
     def refuse(request: dict[str, Any], _source: Any) -> list[bytes]:
         return [error_reply(request, -32601, "Method not found", 424)]
 
     peer = await make_peer("127.0.0.2", refuse)
+    reply = await transport.request(peer.host, peer.port, "PV.GetStatus", {"id": 0}, timeout=1)
+    assert reply.src == "VenusE-acd92968d828"
+    assert reply.error is not None
     with pytest.raises(MarstekDeviceError) as caught:
-        await transport.request(peer.host, peer.port, "PV.GetStatus", {"id": 0}, timeout=1)
+        reply.unwrap()
     assert (caught.value.code, caught.value.message, caught.value.data) == (
         -32601,
         "Method not found",
         424,
     )
     assert transport.stats.error_replies == 1
-
-
-async def test_request_reply_returns_src_and_does_not_raise_device_errors(
-    transport: MarstekTransport, make_peer: PeerFactory
-) -> None:
-    def refuse(request: dict[str, Any], _source: Any) -> list[bytes]:
-        return [error_reply(request, -32602, "Invalid params")]
-
-    peer = await make_peer("127.0.0.2", refuse)
-    reply = await transport.request_reply(peer.host, peer.port, "ES.GetMode", {}, timeout=1)
-    assert reply.src == "VenusE-acd92968d828"
-    assert reply.error is not None
-    assert reply.error.code == -32602
 
 
 async def test_one_request_in_flight_per_host(
@@ -213,7 +204,7 @@ async def test_one_request_in_flight_per_host(
 
 async def test_min_interval_between_datagrams_to_one_host(make_peer: PeerFactory) -> None:
     peer = await make_peer("127.0.0.2", answer_with(GET_MODE_RESULT))
-    async with MarstekTransport(0, "127.0.0.1", min_interval=0.2, quiet_period=0) as transport:
+    async with MarstekTransport(0, "127.0.0.1", min_interval=0.2) as transport:
         await asyncio.gather(*(get_mode(transport, peer) for _ in range(4)))
     arrivals = [entry.loop_time for entry in peer.received]
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
@@ -225,7 +216,7 @@ async def test_min_interval_between_datagrams_to_one_host(make_peer: PeerFactory
 async def test_hosts_do_not_wait_for_each_other(make_peer: PeerFactory) -> None:
     dead = await make_peer("127.0.0.2")
     alive = await make_peer("127.0.0.3", answer_with(GET_MODE_RESULT))
-    async with MarstekTransport(0, "127.0.0.1", min_interval=1.0, quiet_period=0) as transport:
+    async with MarstekTransport(0, "127.0.0.1", min_interval=1.0) as transport:
         loop = asyncio.get_running_loop()
         started = loop.time()
         dead_call = asyncio.create_task(get_mode(transport, dead, reply_timeout=1.0))
@@ -238,7 +229,7 @@ async def test_hosts_do_not_wait_for_each_other(make_peer: PeerFactory) -> None:
     assert alive_elapsed < 0.5
 
 
-async def test_quiet_period_after_set_mode_delays_reads_not_writes(
+async def test_a_quiet_period_delays_later_requests_except_those_that_skip_it(
     make_peer: PeerFactory,
 ) -> None:
     def answer(request: dict[str, Any], _source: Any) -> list[bytes]:
@@ -249,18 +240,28 @@ async def test_quiet_period_after_set_mode_delays_reads_not_writes(
     peer = await make_peer("127.0.0.2", answer)
     other = await make_peer("127.0.0.3", answer)
     set_auto = {"id": 0, "config": {"mode": "Auto", "auto_cfg": {"enable": 1}}}
-    async with MarstekTransport(0, "127.0.0.1", min_interval=0, quiet_period=0.4) as transport:
-        assert not transport.is_quiet(peer.host)
-        assert transport.quiet_until(peer.host) == 0.0
-        await transport.request(peer.host, peer.port, "ES.SetMode", set_auto, timeout=1)
-        assert transport.is_quiet(peer.host)
+    async with MarstekTransport(0, "127.0.0.1", min_interval=0) as transport:
+
+        async def write() -> None:
+            await transport.request(
+                peer.host,
+                peer.port,
+                "ES.SetMode",
+                set_auto,
+                timeout=1,
+                quiet_after=0.4,
+                wait_for_quiet=False,
+            )
+
+        assert transport.quiet_remaining(peer.host) == 0.0
+        await write()
         assert 0.2 < transport.quiet_remaining(peer.host) <= 0.4
-        assert not transport.is_quiet(other.host)
+        assert transport.quiet_remaining(other.host) == 0.0
         # A second write is not held back by the quiet period.
-        await transport.request(peer.host, peer.port, "ES.SetMode", set_auto, timeout=1)
+        await write()
         await get_mode(transport, other)  # other batteries read normally
         await get_mode(transport, peer)
-        assert not transport.is_quiet(peer.host)
+        assert transport.quiet_remaining(peer.host) == 0.0
     first_write, second_write, read = (entry.loop_time for entry in peer.received)
     report(
         f"write->write {second_write - first_write:.3f} s, write->read {read - second_write:.3f}"
@@ -346,8 +347,6 @@ def test_constructor_validates_its_settings() -> None:
         MarstekTransport(0, "localhost")
     with pytest.raises(MarstekValidationError, match="min_interval"):
         MarstekTransport(0, "127.0.0.1", min_interval=-1)
-    with pytest.raises(MarstekValidationError, match="quiet_period"):
-        MarstekTransport(0, "127.0.0.1", quiet_period=float("inf"))
 
 
 async def test_local_address_reports_the_ephemeral_port() -> None:

@@ -193,13 +193,7 @@ def _global_options(*, with_defaults: bool) -> argparse.ArgumentParser:
 
 async def _run(args: argparse.Namespace) -> int:
     local_port = args.port if args.local_port is None else args.local_port
-    transport = MarstekTransport(
-        local_port,
-        args.local_host,
-        min_interval=args.min_interval,
-        # One command per process: a read after a write is the user's explicit choice.
-        quiet_period=0,
-    )
+    transport = MarstekTransport(local_port, args.local_host, min_interval=args.min_interval)
     # Everything is validated before the socket is bound, so bad input never holds the port.
     action = _prepare(args, transport)
     async with transport:
@@ -216,7 +210,8 @@ def _prepare(
         duration = require_positive_seconds("duration", args.duration)
         broadcast = require_ipv4("broadcast", args.broadcast)
         return partial(_discover, transport, broadcast, args.port, duration)
-    client = MarstekClient(transport, args.host, args.port, timeout=args.timeout)
+    # One command per process: a read after a write is the user's explicit choice.
+    client = MarstekClient(transport, args.host, args.port, timeout=args.timeout, quiet_period=0)
     if args.command == "device":
         return partial(_device, client)
     if args.command == "mode":

@@ -17,6 +17,7 @@ from .commands import (
 )
 from .const import (
     DEFAULT_PORT,
+    DEFAULT_QUIET_PERIOD,
     DEFAULT_TIMEOUT,
     METHOD_GET_DEVICE,
     METHOD_GET_MODE,
@@ -25,12 +26,25 @@ from .const import (
     SLOT_MAX,
     SLOT_MIN,
 )
-from .exceptions import MarstekDeviceError, MarstekValidationError
-from .models import DeviceInfo, ManualSlot, ModeStatus, OperatingMode
+from .exceptions import (
+    MarstekDeviceError,
+    MarstekError,
+    MarstekProtocolError,
+    MarstekValidationError,
+)
+from .models import DeviceInfo, ManualSlot, ModeStatus, OperatingMode, power_limit_w
 from .parsers import parse_device_info, parse_mode_status, parse_set_result
-from .validation import require_ipv4, require_port, require_positive_seconds
+from .validation import (
+    require_int,
+    require_non_negative_seconds,
+    require_port,
+    require_positive_seconds,
+    require_unicast_ipv4,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .codec import JsonObject
     from .transport import MarstekTransport
 
@@ -38,9 +52,10 @@ if TYPE_CHECKING:
 class MarstekClient:
     """One battery, addressed by IP and port.
 
-    Every method raises `MarstekTimeoutError`, `MarstekDeviceError`, `MarstekProtocolError`
-    or `MarstekValidationError` (the last before anything is sent). Pacing, the single
-    in-flight request and the post-write quiet period are enforced by the transport.
+    Every method raises only `MarstekError`s: `MarstekTimeoutError`, `MarstekDeviceError`,
+    `MarstekProtocolError`, `MarstekTransportError` or `MarstekValidationError` (the last
+    before anything is sent). Pacing and the single in-flight request are the transport's;
+    after every write the client asks it for a quiet period before the next read.
     """
 
     def __init__(
@@ -50,6 +65,8 @@ class MarstekClient:
         port: int = DEFAULT_PORT,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        quiet_period: float = DEFAULT_QUIET_PERIOD,
+        model: str | None = None,
     ) -> None:
         """Bind the client to a battery; nothing is sent yet.
 
@@ -58,11 +75,17 @@ class MarstekClient:
             host: the battery's IPv4 address.
             port: the battery's Open API port.
             timeout: seconds to wait for each reply.
+            quiet_period: seconds after a write before the battery is read again (some
+                firmware reverts a mode that is read right after it was written).
+            model: the model string, when known before `get_device()` (it sets the power
+                limit used to check writes and readings).
         """
         self._transport = transport
-        self._host = require_ipv4("host", host)
+        self._host = require_unicast_ipv4("host", host)
         self._port = require_port("port", port)
         self._timeout = require_positive_seconds("timeout", timeout)
+        self._quiet_period = require_non_negative_seconds("quiet_period", quiet_period)
+        self.model = model
 
     @property
     def transport(self) -> MarstekTransport:
@@ -76,7 +99,7 @@ class MarstekClient:
 
     @host.setter
     def host(self, value: str) -> None:
-        self._host = require_ipv4("host", value)
+        self._host = require_unicast_ipv4("host", value)
 
     @property
     def port(self) -> int:
@@ -96,23 +119,31 @@ class MarstekClient:
     def timeout(self, value: float) -> None:
         self._timeout = require_positive_seconds("timeout", value)
 
-    def is_quiet(self) -> bool:
-        """True while a read would wait for the post-write quiet period (skip the poll)."""
-        return self._transport.is_quiet(self._host)
+    @property
+    def power_limit(self) -> int:
+        """The battery's charge/discharge limit in W (by model; 10 kW while unknown)."""
+        return power_limit_w(self.model)
+
+    def check_power(self, field: str, power: object) -> int:
+        """`power` as W within this battery's limit, else `MarstekValidationError`."""
+        limit = self.power_limit
+        return require_int(field, power, -limit, limit, "W")
 
     async def get_device(self) -> DeviceInfo:
-        """Read the battery's identity with `Marstek.GetDevice`."""
-        reply = await self._transport.request_reply(
+        """Read the battery's identity with `Marstek.GetDevice` (and learn its model)."""
+        reply = await self._transport.request(
             self._host, self._port, METHOD_GET_DEVICE, get_device_params(), timeout=self._timeout
         )
-        return parse_device_info(reply.unwrap(), host=self._host, src=reply.src)
+        device = _parse(lambda: parse_device_info(reply.unwrap(), host=self._host, src=reply.src))
+        self.model = device.model
+        return device
 
     async def get_mode(self) -> ModeStatus:
-        """Read mode, SOC and powers with `ES.GetMode`."""
-        result = await self._transport.request(
+        """Read mode, SOC and powers with `ES.GetMode`; impossible values come back as None."""
+        reply = await self._transport.request(
             self._host, self._port, METHOD_GET_MODE, getter_params(), timeout=self._timeout
         )
-        return parse_mode_status(result)
+        return _parse(lambda: parse_mode_status(reply.unwrap(), power_limit=self.power_limit))
 
     async def set_mode(
         self,
@@ -127,16 +158,19 @@ class MarstekClient:
         PASSIVE needs `passive_power` (W, negative = charge) and `passive_duration` (s); the
         passive arguments are ignored for the other modes. UPS is not offered.
         """
+        if passive_power is not None and OperatingMode.parse(mode) is OperatingMode.PASSIVE:
+            passive_power = self.check_power("passive_power", passive_power)
         await self._write_config(
             _mode_config(mode, passive_power=passive_power, passive_duration=passive_duration)
         )
 
     async def set_passive(self, power: int, duration: int) -> None:
         """Hold `power` W (negative = charge) for `duration` seconds in Passive mode."""
-        await self._write_config(passive_config(power, duration))
+        await self._write_config(passive_config(self.check_power("power", power), duration))
 
     async def set_manual_slot(self, slot: ManualSlot) -> None:
         """Write one manual schedule slot (this also switches the battery to Manual)."""
+        self.check_power("power", slot.power)
         await self._write_config(manual_slot_config(slot))
 
     async def clear_manual_slots(self) -> None:
@@ -152,14 +186,17 @@ class MarstekClient:
                 raise
 
     async def _write_config(self, config: JsonObject) -> None:
-        result = await self._transport.request(
+        reply = await self._transport.request(
             self._host,
             self._port,
             METHOD_SET_MODE,
             set_mode_params(config),
             timeout=self._timeout,
+            quiet_after=self._quiet_period,
+            wait_for_quiet=False,
         )
-        if not parse_set_result(result):
+        result = reply.unwrap()
+        if not _parse(lambda: parse_set_result(result)):
             msg = f"{self._host} rejected {config.get('mode', 'the')} mode (set_result false)"
             raise MarstekDeviceError(REJECTED_CODE, msg, result)
 
@@ -182,4 +219,19 @@ def _mode_config(
             raise MarstekValidationError(field=missing, message=msg)
         return passive_config(passive_power, passive_duration)
     msg = f"mode must be one of auto, ai, manual, passive, got {mode!r}"
-    raise MarstekValidationError(field="mode", message=msg)
+    raise MarstekValidationError(field="mode", message=msg, value=mode)
+
+
+def _parse[T](parse: Callable[[], T]) -> T:
+    """Run a parser; whatever goes wrong inside it leaves the library as `MarstekProtocolError`.
+
+    The parsers only raise `MarstekError`s by design; this keeps the promise even for an input
+    nobody foresaw.
+    """
+    try:
+        return parse()
+    except MarstekError:
+        raise
+    except Exception as err:
+        msg = f"unreadable reply: {type(err).__name__}: {err}"
+        raise MarstekProtocolError(msg) from err

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .const import MAX_DATAGRAM_BYTES, REQUEST_ID_MAX
+from .const import MAX_DATAGRAM_BYTES, MAX_JSON_DEPTH, REQUEST_ID_MAX
 from .exceptions import MarstekDeviceError, MarstekProtocolError, MarstekValidationError
 
 if TYPE_CHECKING:
@@ -125,8 +125,13 @@ def _parse_json(data: bytes | bytearray | memoryview) -> object:
         _fail("empty datagram")
     if len(data) > MAX_DATAGRAM_BYTES:
         _fail(f"datagram of {len(data)} bytes exceeds {MAX_DATAGRAM_BYTES}")
+    raw = bytes(data)
+    # Counting brackets is fast; the exact scan runs only when the count could exceed the limit.
+    brackets = raw.count(b"{") + raw.count(b"[")
+    if brackets > MAX_JSON_DEPTH and _nesting_depth(raw) > MAX_JSON_DEPTH:
+        _fail(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        text = bytes(data).decode("utf-8")
+        text = raw.decode("utf-8")
         return json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError:
         _fail("datagram is not UTF-8")
@@ -134,6 +139,34 @@ def _parse_json(data: bytes | bytearray | memoryview) -> object:
         _fail("JSON nested too deeply")
     except ValueError as err:  # JSONDecodeError, NaN/Infinity, over-long integers
         _fail(f"not valid JSON: {err}")
+
+
+_OPENERS = frozenset(b"[{")
+_CLOSERS = frozenset(b"]}")
+_QUOTE = ord('"')
+_BACKSLASH = ord("\\")
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """The deepest bracket nesting outside strings: one cheap pass, before any allocation."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == _BACKSLASH:
+                escaped = True
+            elif byte == _QUOTE:
+                in_string = False
+        elif byte == _QUOTE:
+            in_string = True
+        elif byte in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in _CLOSERS:
+            depth -= 1
+    return deepest
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -145,7 +178,8 @@ def _decode_id(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         _fail(f"id must be an integer, got {value!r:.40}")
     if not 0 <= value <= REQUEST_ID_MAX:
-        _fail(f"id {value} is outside 0..{REQUEST_ID_MAX}")
+        shown = text if len(text := str(value)) <= 12 else f"{text[:12]}..."  # noqa: PLR2004
+        _fail(f"id {shown} is outside 0..{REQUEST_ID_MAX}")
     return value
 
 

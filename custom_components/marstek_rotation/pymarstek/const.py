@@ -16,8 +16,15 @@ DEFAULT_MIN_INTERVAL: Final = 1.0
 DEFAULT_QUIET_PERIOD: Final = 15.0
 DEFAULT_DISCOVERY_DURATION: Final = 3.0
 
-# Real replies are a few hundred bytes; anything this large is not from a battery.
-MAX_DATAGRAM_BYTES: Final = 16 * 1024
+# Real replies are a few hundred bytes (clients in the field read into 4 KiB buffers);
+# anything larger is not from a battery.
+MAX_DATAGRAM_BYTES: Final = 4 * 1024
+# Real replies nest objects two or three deep; deeper documents are rejected before parsing
+# (nested empty objects are the cheapest way to make a parser allocate).
+MAX_JSON_DEPTH: Final = 8
+# Hosts whose replies one broadcast window keeps: households have a handful of batteries,
+# and anyone on the LAN can answer a broadcast.
+DEFAULT_MAX_BROADCAST_REPLIES: Final = 32
 
 # The firmware stores the request id as uint16; 0 is what parse-error replies carry, so
 # normal requests never use it.
@@ -32,7 +39,8 @@ METHOD_SET_MODE: Final = "ES.SetMode"
 # `ble_mac` value that addresses every device in a Marstek.GetDevice request.
 ALL_DEVICES_BLE_MAC: Final = "0"
 
-# Ranges accepted by the command builders.
+# Ranges accepted by the command builders. A battery's own limit (by model, see
+# `power_limit_w`) narrows the power range further.
 POWER_MIN_W: Final = -10000
 POWER_MAX_W: Final = 10000
 PASSIVE_DURATION_MIN_S: Final = 1

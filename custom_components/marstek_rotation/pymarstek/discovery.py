@@ -10,6 +10,7 @@ from .commands import get_device_params
 from .const import (
     DEFAULT_BROADCAST_ADDRESS,
     DEFAULT_DISCOVERY_DURATION,
+    DEFAULT_MAX_BROADCAST_REPLIES,
     DEFAULT_PORT,
     METHOD_GET_DEVICE,
 )
@@ -31,6 +32,8 @@ async def discover_devices(
     port: int = DEFAULT_PORT,
     duration: float = DEFAULT_DISCOVERY_DURATION,
     resends: int = 1,
+    max_devices: int = DEFAULT_MAX_BROADCAST_REPLIES,
+    gap_wait: float = 0.0,
 ) -> list[DeviceInfo]:
     """Broadcast `Marstek.GetDevice` and return every battery that answered.
 
@@ -45,6 +48,10 @@ async def discover_devices(
         port: the batteries' Open API port.
         duration: seconds to collect replies.
         resends: extra sends inside the window (0 to 5).
+        max_devices: answering addresses kept (the rest are dropped and counted by the
+            transport): anyone on the LAN can answer, as often as they like.
+        gap_wait: seconds the broadcast may wait for a moment when it delays no request a
+            known battery is about to get (background discovery; a user waiting says 0).
     """
     duration = require_positive_seconds("duration", duration)
     resends = require_int("resends", resends, 0, 5)
@@ -55,6 +62,8 @@ async def discover_devices(
         get_device_params(),
         duration=duration,
         resend_interval=duration / (resends + 1) if resends else None,
+        max_replies=max_devices,
+        gap_wait=gap_wait,
     )
     found: dict[str, DeviceInfo] = {}
     for host, reply in replies:

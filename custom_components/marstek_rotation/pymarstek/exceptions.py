@@ -43,13 +43,25 @@ class MarstekValidationError(MarstekError, ValueError):
     Attributes:
         field: the name of the offending input (for example "power" or "time_num").
         message: a human-readable message that names the allowed range.
+        value: the value that was refused (None when not given).
+        limits: (minimum, maximum) when the input must lie in a range, else None; callers
+            that translate messages use it.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        """Store the field name and the message."""
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        value: object = None,
+        limits: tuple[int | float, int | float] | None = None,
+    ) -> None:
+        """Store the field name, the message and what was refused."""
         super().__init__(message)
         self.field = field
         self.message = message
+        self.value = value
+        self.limits = limits
 
 
 class MarstekTransportError(MarstekError):

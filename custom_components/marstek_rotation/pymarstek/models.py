@@ -54,6 +54,34 @@ _BY_LOWER_NAME: Final[dict[str, OperatingMode]] = {mode.value: mode for mode in 
 _BY_NUMBER: Final[dict[int, OperatingMode]] = dict(enumerate(OperatingMode))
 
 
+def model_family(model: str) -> str:
+    """Normalise a model string: "Venus E 3.0", "VenusE 3.0" -> "VENUSE3.0", "VNSA-0" -> "VNSA0"."""
+    return model.replace(" ", "").replace("-", "").upper()
+
+
+# AC charge/discharge limit in W by model family (field reports: Venus A 1200, Venus D 2200,
+# Venus C and E 2500).
+_POWER_LIMIT_BY_FAMILY: Final[dict[str, int]] = {
+    "VENUSA": 1200,
+    "VENUSA3.0": 1200,
+    "VNSA0": 1200,
+    "VENUSD": 2200,
+    "VNSD0": 2200,
+    "VENUSC": 2500,
+    "VENUSE": 2500,
+    "HMG50": 2500,
+    "VENUSE3.0": 2500,
+    "VNSE30": 2500,
+}
+
+
+def power_limit_w(model: str | None) -> int:
+    """The most a battery of this model charges or discharges, W (10 kW when unknown)."""
+    if model is None:
+        return POWER_MAX_W
+    return _POWER_LIMIT_BY_FAMILY.get(model_family(model), POWER_MAX_W)
+
+
 class Weekday(IntFlag):
     """Days of a manual schedule slot, as the bits of `week_set` (Monday is bit 0)."""
 
@@ -78,10 +106,18 @@ _DAY_BY_NAME: Final[dict[str, Weekday]] = {
 
 
 def week_mask(days: Iterable[str | Weekday]) -> int:
-    """Combine day names ("mon".."sun", case-insensitive) or `Weekday` values into a mask."""
+    """Combine day names ("mon".."sun", case-insensitive) or `Weekday` values into a mask.
+
+    At least one day is needed: a slot without days never runs, which is never what a caller
+    meant (write a disabled slot to switch one off).
+    """
     if isinstance(days, str):
         # A bare string would iterate characters; treat it as one day name instead.
         days = [days]
+    days = list(days)
+    if not days:
+        msg = "days must name at least one day from mon to sun"
+        raise MarstekValidationError(field="days", message=msg, value=days)
     mask = 0
     for day in days:
         if isinstance(day, Weekday):
@@ -90,7 +126,7 @@ def week_mask(days: Iterable[str | Weekday]) -> int:
         weekday = _DAY_BY_NAME.get(day.strip().casefold()) if isinstance(day, str) else None
         if weekday is None:
             msg = f"days must be names from mon to sun, got {day!r}"
-            raise MarstekValidationError(field="days", message=msg)
+            raise MarstekValidationError(field="days", message=msg, value=day)
         mask |= weekday
     return int(mask)
 
@@ -145,6 +181,8 @@ class ModeStatus:
         a_power, b_power, c_power, total_power: CT phase powers, W.
         input_energy, output_energy: CT energy counters, Wh (the device sends 0.1 Wh units).
         raw_mode: the `mode` value exactly as sent (useful to log an unknown mode).
+        implausible: names of the fields whose values were impossible (a SOC outside 0-100,
+            a power beyond what the battery can do, an absurd number) and are None here.
     """
 
     mode: OperatingMode | None
@@ -159,6 +197,7 @@ class ModeStatus:
     input_energy: float | None
     output_energy: float | None
     raw_mode: str | int | None = None
+    implausible: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -1,7 +1,9 @@
 """Turning `result` objects into models.
 
 Missing or null fields become None; fields of the wrong type raise `MarstekProtocolError`,
-so a reply is either understood completely or rejected as a whole.
+so a reply is either understood completely or rejected as a whole. Numbers of the right type
+but impossible value (a SOC of 250 %, -2,000,000 W, a 400-digit energy) become None too and
+are named in `ModeStatus.implausible`: a glitching firmware must not reach a user or a counter.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
+from .const import POWER_MAX_W
 from .exceptions import MarstekProtocolError
 from .models import DeviceInfo, ModeStatus, OperatingMode
 
@@ -21,10 +24,19 @@ _MAC_SEPARATORS: Final = str.maketrans("", "", ":-")
 # Dotted app versions are packed into four digits: 1476 means 147.6.
 _PACKED_VERSION_MIN: Final = 1000
 _PACKED_VERSION_MAX: Final = 1999
-# offgrid_power sometimes arrives as an unsigned 16-bit number.
+# Powers sometimes arrive as unsigned 16-bit numbers (65036 for -500).
 _INT16_MAX: Final = 0x7FFF
 _UINT16_MAX: Final = 0xFFFF
 _UINT16_SPAN: Final = 0x10000
+# Readings may overshoot the rated power a little; beyond this share of it they are glitches.
+_POWER_READING_TOLERANCE: Final = 1.2
+# Household meter phases (CT): far beyond any home connection is a glitch.
+_CT_POWER_LIMIT_W: Final = 100_000
+# Energy counters in 0.1 Wh: 10^10 is 1 GWh, far beyond a home battery's lifetime.
+_ENERGY_TENTHS_LIMIT: Final = 10**10
+_SOC_MAX: Final = 100
+# Firmware numbers seen: 111 to 1476 (packed dotted versions) and 300 (Venus Mini).
+_FIRMWARE_MAX: Final = 999_999
 
 
 def parse_device_info(result: Mapping[str, Any], *, host: str, src: str | None) -> DeviceInfo:
@@ -44,6 +56,8 @@ def parse_device_info(result: Mapping[str, Any], *, host: str, src: str | None) 
     firmware = _optional_int(result, "ver")
     if firmware is None:
         _fail("Marstek.GetDevice result has no firmware version (ver)")
+    if not 0 <= firmware <= _FIRMWARE_MAX:
+        _fail(f"firmware version (ver) {str(firmware)[:12]} is not a firmware number")
     ble_mac = normalize_mac(_optional_str(result, "ble_mac")) or mac_from_src(src)
     return DeviceInfo(
         model=model,
@@ -58,8 +72,13 @@ def parse_device_info(result: Mapping[str, Any], *, host: str, src: str | None) 
     )
 
 
-def parse_mode_status(result: Mapping[str, Any]) -> ModeStatus:
+def parse_mode_status(result: Mapping[str, Any], *, power_limit: int = POWER_MAX_W) -> ModeStatus:
     """Build `ModeStatus` from an `ES.GetMode` result.
+
+    Args:
+        result: the reply's `result` object.
+        power_limit: the battery's charge/discharge limit, W (see `power_limit_w`); grid and
+            off-grid powers beyond it (with some tolerance) count as implausible.
 
     Raises:
         MarstekProtocolError: a field has the wrong type.
@@ -67,21 +86,44 @@ def parse_mode_status(result: Mapping[str, Any]) -> ModeStatus:
     raw_mode = result.get("mode")
     if raw_mode is not None and (isinstance(raw_mode, bool) or not isinstance(raw_mode, str | int)):
         _fail(f"mode must be a string or an integer, got {type(raw_mode).__name__}")
-    offgrid = _optional_int(result, "offgrid_power")
+    checks = _Plausibility()
+    battery_power = round(power_limit * _POWER_READING_TOLERANCE)
     return ModeStatus(
         mode=OperatingMode.parse(raw_mode),
-        soc=_optional_int(result, "bat_soc"),
-        ongrid_power=_optional_int(result, "ongrid_power"),
-        offgrid_power=None if offgrid is None else unwrap_int16(offgrid),
+        soc=checks.within("bat_soc", _optional_int(result, "bat_soc"), 0, _SOC_MAX),
+        ongrid_power=checks.power("ongrid_power", result, battery_power),
+        offgrid_power=checks.power("offgrid_power", result, battery_power),
         ct_state=_optional_int(result, "ct_state"),
-        a_power=_optional_int(result, "a_power"),
-        b_power=_optional_int(result, "b_power"),
-        c_power=_optional_int(result, "c_power"),
-        total_power=_optional_int(result, "total_power"),
-        input_energy=_optional_tenths(result, "input_energy"),
-        output_energy=_optional_tenths(result, "output_energy"),
+        a_power=checks.power("a_power", result, _CT_POWER_LIMIT_W),
+        b_power=checks.power("b_power", result, _CT_POWER_LIMIT_W),
+        c_power=checks.power("c_power", result, _CT_POWER_LIMIT_W),
+        total_power=checks.power("total_power", result, _CT_POWER_LIMIT_W),
+        input_energy=checks.energy("input_energy", result),
+        output_energy=checks.energy("output_energy", result),
         raw_mode=raw_mode,
+        implausible=tuple(checks.rejected),
     )
+
+
+class _Plausibility:
+    """Range checks for one reply; remembers the fields it had to discard."""
+
+    def __init__(self) -> None:
+        self.rejected: list[str] = []
+
+    def within(self, key: str, value: int | None, low: int, high: int) -> int | None:
+        if value is None or low <= value <= high:
+            return value
+        self.rejected.append(key)
+        return None
+
+    def power(self, key: str, result: Mapping[str, Any], limit: int) -> int | None:
+        value = _optional_int(result, key)
+        return self.within(key, None if value is None else unwrap_int16(value), -limit, limit)
+
+    def energy(self, key: str, result: Mapping[str, Any]) -> float | None:
+        tenths = self.within(key, _optional_int(result, key), 0, _ENERGY_TENTHS_LIMIT)
+        return None if tenths is None else tenths / 10
 
 
 def parse_set_result(result: Mapping[str, Any]) -> bool:
@@ -149,13 +191,9 @@ def _optional_int(result: Mapping[str, Any], key: str) -> int | None:
     value = _optional_number(result, key)
     if value is None or isinstance(value, int):
         return value
-    # The firmware writes integers; tolerate a float rendering such as 98.0.
+    # The firmware writes integers; tolerate a float rendering such as 98.0. A finite float
+    # always rounds to an int (1e308 too); the range checks decide whether it is plausible.
     return round(value)
-
-
-def _optional_tenths(result: Mapping[str, Any], key: str) -> float | None:
-    value = _optional_number(result, key)
-    return None if value is None else value / 10
 
 
 def _fail(reason: str) -> NoReturn:

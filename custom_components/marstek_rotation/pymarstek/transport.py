@@ -6,16 +6,18 @@ would steal replies. Everything that talks to batteries therefore goes through o
 `MarstekTransport`.
 
 What it guarantees per battery (host): one request in flight, at least `min_interval` seconds
-between two datagrams, and no read within `quiet_period` seconds after an `ES.SetMode` (some
-firmware reverts a mode that is read right after it was written). Different hosts never wait
-on each other. Replies are matched by (source IP, request id); anything else that arrives is
-counted in `stats` and dropped, never raised into a caller.
+between two datagrams (a broadcast counts as a datagram to every known battery), and the quiet
+period a caller asks for after a request (the client asks for one after every write, because
+some firmware reverts a mode that is read right after it was written): other requests to that
+host wait for it unless they say otherwise. Different hosts never wait on each other, and a
+broadcast never holds a host's turn: it waits for a moment when it delays no one. Replies are
+matched by (source IP, request id); anything else that arrives is counted in `stats` and
+dropped, never raised into a caller.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import logging
 import secrets
@@ -26,14 +28,13 @@ from dataclasses import dataclass, field, replace
 from enum import Enum, auto
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from .codec import JsonObject, Reply, RequestEcho, decode_message, encode_request
+from .codec import Reply, RequestEcho, decode_message, encode_request
 from .const import (
     DEFAULT_LOCAL_HOST,
+    DEFAULT_MAX_BROADCAST_REPLIES,
     DEFAULT_MIN_INTERVAL,
     DEFAULT_PORT,
-    DEFAULT_QUIET_PERIOD,
     MAX_DATAGRAM_BYTES,
-    METHOD_SET_MODE,
     REQUEST_ID_MAX,
     REQUEST_ID_MIN,
 )
@@ -45,10 +46,12 @@ from .exceptions import (
 )
 from .validation import (
     require_bool,
+    require_int,
     require_ipv4,
     require_non_negative_seconds,
     require_port,
     require_positive_seconds,
+    require_unicast_ipv4,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +63,8 @@ _LOGGER = logging.getLogger(__name__)
 # How long a finished request is remembered so a straggler can be told apart from a stranger.
 _RECENT_RETENTION_S: Final = 120.0
 _RECENT_CAPACITY: Final = 4096
+# A request expected this much earlier or later than its rhythm predicts still counts as coming.
+_RHYTHM_SLACK_S: Final = 0.25
 
 type Address = tuple[str, int]
 
@@ -83,6 +88,7 @@ class TransportStats:
     dropped_garbage: int = 0
     dropped_oversized: int = 0
     dropped_echo: int = 0
+    dropped_window_full: int = 0
 
     @property
     def dropped(self) -> int:
@@ -94,6 +100,7 @@ class TransportStats:
             + self.dropped_garbage
             + self.dropped_oversized
             + self.dropped_echo
+            + self.dropped_window_full
         )
 
 
@@ -129,14 +136,35 @@ class _RecentRequests:
 @dataclass(slots=True)
 class _HostState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Any datagram that reached the host, broadcasts included: the spacing counts from here.
     last_sent: float | None = None
+    # Its own requests: their rhythm (a poller's interval) predicts the next one.
+    last_request: float | None = None
+    request_period: float | None = None
+    # When a request that waits for its turn will be sent.
+    waiting_until: float | None = None
     quiet_until: float | None = None
     last_response_time: float | None = None
+
+    def note_request(self, sent_at: float) -> None:
+        if self.last_request is not None:
+            self.request_period = sent_at - self.last_request
+        self.last_request = sent_at
+        self.last_sent = sent_at
+
+    def next_request(self, now: float) -> float | None:
+        """When this host's next request is expected, if soon enough to matter; else None."""
+        candidates = [self.waiting_until]
+        if self.last_request is not None and self.request_period is not None:
+            candidates.append(self.last_request + self.request_period)
+        upcoming = [at for at in candidates if at is not None and at >= now - _RHYTHM_SLACK_S]
+        return min(upcoming, default=None)
 
 
 @dataclass(slots=True)
 class _BroadcastWindow:
     request_id: int
+    max_replies: int
     replies: dict[str, Reply] = field(default_factory=dict)
 
 
@@ -172,7 +200,6 @@ class MarstekTransport:
         local_host: str = DEFAULT_LOCAL_HOST,
         *,
         min_interval: float = DEFAULT_MIN_INTERVAL,
-        quiet_period: float = DEFAULT_QUIET_PERIOD,
         reuse_address: bool = False,
     ) -> None:
         """Configure the transport; nothing is opened until `start()`.
@@ -182,14 +209,12 @@ class MarstekTransport:
                 many firmwares reply to that port whatever the request's source port was.
             local_host: address to bind; "0.0.0.0" receives on every interface.
             min_interval: minimum seconds between two datagrams to the same battery.
-            quiet_period: seconds after an `ES.SetMode` during which reads to that battery wait.
             reuse_address: set SO_REUSEADDR (never SO_REUSEPORT, which would split replies
                 between sockets).
         """
         self._local_port = require_port("local_port", local_port, allow_zero=True)
         self._local_host = require_ipv4("local_host", local_host)
         self._min_interval = require_non_negative_seconds("min_interval", min_interval)
-        self._quiet_period = require_non_negative_seconds("quiet_period", quiet_period)
         self._reuse_address = require_bool("reuse_address", reuse_address)
         self._transport: asyncio.DatagramTransport | None = None
         self._connection_lost: asyncio.Future[None] | None = None
@@ -271,31 +296,18 @@ class MarstekTransport:
         return self._min_interval
 
     @property
-    def quiet_period(self) -> float:
-        """Seconds after an `ES.SetMode` before a read is sent to that battery."""
-        return self._quiet_period
-
-    @property
     def stats(self) -> TransportStats:
         """A snapshot of the counters."""
         return replace(self._stats)
 
     # -- per-host state --------------------------------------------------------------------
 
-    def quiet_until(self, host: str) -> float:
-        """Monotonic time (the event loop's clock) until which reads to `host` wait; 0 if none."""
+    def quiet_remaining(self, host: str) -> float:
+        """Seconds left in `host`'s quiet period (0.0 when not quiet)."""
         state = self._hosts.get(host)
         if state is None or state.quiet_until is None:
             return 0.0
-        return state.quiet_until
-
-    def is_quiet(self, host: str) -> bool:
-        """True while a read to `host` would wait for the post-write quiet period."""
-        return self.quiet_until(host) > _now()
-
-    def quiet_remaining(self, host: str) -> float:
-        """Seconds left in `host`'s quiet period (0.0 when not quiet)."""
-        return max(0.0, self.quiet_until(host) - _now())
+        return max(0.0, state.quiet_until - _now())
 
     def last_response_time(self, host: str) -> float | None:
         """Seconds between the last answered request to `host` and its reply."""
@@ -312,49 +324,48 @@ class MarstekTransport:
         params: Mapping[str, Any],
         *,
         timeout: float,  # noqa: ASYNC109 - a per-request protocol timeout, part of the API
-    ) -> JsonObject:
-        """Send one request and return the reply's `result` object.
+        quiet_after: float = 0.0,
+        wait_for_quiet: bool = True,
+    ) -> Reply:
+        """Send one request and return its reply (an error reply is returned, not raised).
+
+        No retries happen here: the caller decides whether and when to try again.
+
+        Args:
+            host: the battery's IPv4 address.
+            port: its Open API port.
+            method: the method to call.
+            params: its params.
+            timeout: seconds to wait for the reply, counted from when the datagram left.
+            quiet_after: seconds after this request during which other requests to the host
+                wait (0: none).
+            wait_for_quiet: False lets this request go during a quiet period (a write that
+                follows another write).
 
         Raises:
             MarstekTimeoutError: no reply within `timeout` seconds of sending.
-            MarstekDeviceError: the reply carried an error object.
             MarstekValidationError: bad host, port, timeout or params (nothing was sent).
             MarstekTransportError: the transport is not open.
         """
-        reply = await self.request_reply(host, port, method, params, timeout=timeout)
-        return reply.unwrap()
-
-    async def request_reply(
-        self,
-        host: str,
-        port: int,
-        method: str,
-        params: Mapping[str, Any],
-        *,
-        timeout: float,  # noqa: ASYNC109 - a per-request protocol timeout, part of the API
-    ) -> Reply:
-        """Like `request`, but return the whole `Reply` (with `src`) and do not raise on errors.
-
-        No retries happen here: the caller decides whether and when to try again.
-        """
-        host = require_ipv4("host", host)
+        host = require_unicast_ipv4("host", host)
         port = require_port("port", port)
         timeout = require_positive_seconds("timeout", timeout)
+        quiet_after = require_non_negative_seconds("quiet_after", quiet_after)
         self._require_open()
         request_id = self._allocate_id()
         datagram = encode_request(request_id, method, params)
         key = (host, request_id)
         state = self._hosts.setdefault(host, _HostState())
         async with state.lock:
-            await self._wait_for_turn(state, is_read=method != METHOD_SET_MODE)
+            await self._wait_for_turn(state, honour_quiet=wait_for_quiet)
             loop = asyncio.get_running_loop()
             future: asyncio.Future[Reply] = loop.create_future()
             self._pending[key] = future
             try:
                 sent_at = self._send(datagram, (host, port))
-                state.last_sent = sent_at
-                if method == METHOD_SET_MODE:
-                    state.quiet_until = sent_at + self._quiet_period
+                state.note_request(sent_at)
+                if quiet_after:
+                    state.quiet_until = sent_at + quiet_after
                 try:
                     # The timeout clock starts here, after pacing, when the datagram left.
                     async with asyncio.timeout(timeout):
@@ -382,6 +393,8 @@ class MarstekTransport:
         *,
         duration: float,
         resend_interval: float | None = None,
+        max_replies: int = DEFAULT_MAX_BROADCAST_REPLIES,
+        gap_wait: float = 0.0,
     ) -> list[tuple[str, Reply]]:
         """Broadcast a request and collect the first reply of every host for `duration` s.
 
@@ -393,6 +406,10 @@ class MarstekTransport:
             duration: how long the window stays open.
             resend_interval: send the same datagram (same id) again every so many seconds
                 while the window is open; None sends it once.
+            max_replies: hosts whose replies are kept; later hosts are dropped and counted
+                (anyone on the LAN can answer a broadcast, as often as they like).
+            gap_wait: seconds the broadcast may wait for a moment when it delays no request
+                that a known host is about to send; after that it only keeps the spacing.
 
         Returns:
             (host, reply) pairs in arrival order, one per answering host.
@@ -402,20 +419,25 @@ class MarstekTransport:
         duration = require_positive_seconds("duration", duration)
         if resend_interval is not None:
             resend_interval = require_positive_seconds("resend_interval", resend_interval)
+        max_replies = require_int("max_replies", max_replies, 1, 10_000)
+        gap_wait = require_non_negative_seconds("gap_wait", gap_wait)
         self._require_open()
         loop = asyncio.get_running_loop()
         async with self._broadcast_lock:
             request_id = self._allocate_id()
             datagram = encode_request(request_id, method, params)
-            window = _BroadcastWindow(request_id)
+            window = _BroadcastWindow(request_id, max_replies)
             self._broadcast = window
             try:
-                started = await self._send_broadcast(datagram, (address, port))
+                started = await self._send_broadcast(
+                    datagram, (address, port), loop.time() + gap_wait
+                )
                 deadline = started + duration
                 next_send = started + resend_interval if resend_interval else deadline
                 while (now := loop.time()) < deadline:
                     if now >= next_send and resend_interval:
-                        await self._send_broadcast(datagram, (address, port))
+                        # A resend may not wait for a gap past the window's end.
+                        await self._send_broadcast(datagram, (address, port), deadline)
                         next_send += resend_interval
                         continue
                     await asyncio.sleep(min(deadline, next_send) - now)
@@ -464,35 +486,59 @@ class MarstekTransport:
         self._last_request_id = request_id
         return request_id
 
-    async def _wait_for_turn(self, state: _HostState, *, is_read: bool) -> None:
+    async def _wait_for_turn(self, state: _HostState, *, honour_quiet: bool) -> None:
         loop = asyncio.get_running_loop()
+        try:
+            while True:
+                now = loop.time()
+                ready_at = now
+                if state.last_sent is not None:
+                    ready_at = max(ready_at, state.last_sent + self._min_interval)
+                if honour_quiet and state.quiet_until is not None:
+                    ready_at = max(ready_at, state.quiet_until)
+                if ready_at <= now:
+                    return
+                state.waiting_until = ready_at  # a broadcast planning its moment sees it
+                await asyncio.sleep(ready_at - now)
+        finally:
+            state.waiting_until = None
+
+    async def _send_broadcast(self, datagram: bytes, address: Address, gap_until: float) -> float:
+        """Send a broadcast as a datagram to every known battery, since it reaches them all.
+
+        It takes no host's turn: it waits until every known host's last datagram is
+        `min_interval` old and, until `gap_until`, also until no host is about to send a
+        request within `min_interval` (so the broadcast delays no one's next request).
+        """
+        loop = asyncio.get_running_loop()
+        spacing = self._min_interval
         while True:
             now = loop.time()
-            ready_at = now
-            if state.last_sent is not None:
-                ready_at = max(ready_at, state.last_sent + self._min_interval)
-            if is_read and state.quiet_until is not None:
-                ready_at = max(ready_at, state.quiet_until)
-            if ready_at <= now:
-                return
-            await asyncio.sleep(ready_at - now)
-
-    async def _send_broadcast(self, datagram: bytes, address: Address) -> float:
-        """Send a broadcast as if to every known battery, since it reaches them all.
-
-        It waits for each one's turn (no request in flight, spacing) and counts as its latest
-        datagram.
-        """
-        states = [self._hosts[host] for host in sorted(self._hosts)]
-        async with contextlib.AsyncExitStack() as held:
-            # Only broadcasts take several host locks, one broadcast at a time: no deadlock.
-            for state in states:
-                await held.enter_async_context(state.lock)
-            for state in states:
-                await self._wait_for_turn(state, is_read=False)
-            sent_at = self._send(datagram, address)
-            for state in states:
-                state.last_sent = sent_at
+            states = list(self._hosts.values())
+            clear_at = max(
+                (state.last_sent + spacing for state in states if state.last_sent is not None),
+                default=now,
+            )
+            if clear_at > now:
+                await asyncio.sleep(clear_at - now)
+                continue
+            if spacing == 0 or now >= gap_until:
+                break
+            upcoming = [
+                at
+                for state in states
+                if (at := state.next_request(now)) is not None
+                and at < now + spacing + _RHYTHM_SLACK_S
+            ]
+            if not upcoming:
+                break
+            # Let that request go first; its spacing is then waited for above.
+            await asyncio.sleep(
+                min(max(min(upcoming) - now, 0.0) + _RHYTHM_SLACK_S, gap_until - now)
+            )
+        sent_at = self._send(datagram, address)
+        for state in self._hosts.values():
+            state.last_sent = sent_at
         return sent_at
 
     def _send(self, datagram: bytes, address: Address) -> float:
@@ -543,6 +589,8 @@ class MarstekTransport:
         if window is not None and reply.request_id == window.request_id:
             if host in window.replies:
                 stats.dropped_duplicate += 1
+            elif len(window.replies) >= window.max_replies:
+                stats.dropped_window_full += 1
             else:
                 window.replies[host] = reply
                 stats.replies += 1

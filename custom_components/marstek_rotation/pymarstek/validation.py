@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from datetime import time
 
 from .exceptions import MarstekValidationError
@@ -15,18 +16,33 @@ from .exceptions import MarstekValidationError
 _CLOCK_PATTERN = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
+def whole_number(value: object) -> int | None:
+    """`value` as an int when it is exactly a whole number, else None.
+
+    Accepted: ints and floats without a fraction (800.0, as number fields and JSON often
+    send). Refused: bools (True is not 1 W), fractions (800.9 is not silently 800), text and
+    anything else.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def require_int(field: str, value: object, minimum: int, maximum: int, unit: str = "") -> int:
-    """Return `value` if it is an int in [minimum, maximum], else raise."""
+    """Return `value` as an int in [minimum, maximum] (see `whole_number`), else raise."""
     suffix = f" {unit}" if unit else ""
     allowed = f"{field} must be an integer from {minimum} to {maximum}{suffix}"
-    # bool is an int subclass, but True as a power or slot number is a caller mistake.
-    if isinstance(value, bool) or not isinstance(value, int):
+    number = whole_number(value)
+    if number is None or not minimum <= number <= maximum:
         msg = f"{allowed}, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
-    if not minimum <= value <= maximum:
-        msg = f"{allowed}, got {value}"
-        raise MarstekValidationError(field=field, message=msg)
-    return value
+        raise MarstekValidationError(
+            field=field, message=msg, value=value, limits=(minimum, maximum)
+        )
+    return number
 
 
 def require_bool(field: str, value: object) -> bool:
@@ -47,19 +63,19 @@ def parse_clock(field: str, value: object) -> time:
     if isinstance(value, time):
         if value.second or value.microsecond:
             msg = f"{allowed} without seconds, got {value.isoformat()}"
-            raise MarstekValidationError(field=field, message=msg)
+            raise MarstekValidationError(field=field, message=msg, value=value)
         return time(value.hour, value.minute)
     if not isinstance(value, str):
         msg = f"{allowed}, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
+        raise MarstekValidationError(field=field, message=msg, value=value)
     match = _CLOCK_PATTERN.fullmatch(value.strip())
     if match is None:
         msg = f"{allowed}, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
+        raise MarstekValidationError(field=field, message=msg, value=value)
     hour, minute, second = (int(part) if part else 0 for part in match.groups())
     if hour > 23 or minute > 59 or second != 0:  # noqa: PLR2004 - clock limits
         msg = f"{allowed}, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
+        raise MarstekValidationError(field=field, message=msg, value=value)
     return time(hour, minute)
 
 
@@ -82,6 +98,41 @@ def require_ipv4(field: str, value: object) -> str:
     except ValueError:
         msg = f"{field} must be an IPv4 address such as 192.0.2.10, got {value!r}"
         raise MarstekValidationError(field=field, message=msg) from None
+
+
+_LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+
+
+def require_unicast_ipv4(
+    field: str, value: object, networks: Iterable[ipaddress.IPv4Network] = ()
+) -> str:
+    """Return an IPv4 address one device can have, else raise.
+
+    Refused besides non-addresses: 0.0.0.0, multicast, reserved (240/4), 255.255.255.255, the
+    network and broadcast addresses of 127.0.0.0/8 and of every network in `networks` (the
+    caller's own subnets, when it knows them). A request to any of these would reach nobody
+    or everybody, and could only time out.
+    """
+    address = ipaddress.IPv4Address(require_ipv4(field, value))
+    special = (
+        address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+        or address == ipaddress.IPv4Address("255.255.255.255")
+    )
+    for network in (_LOOPBACK, *networks):
+        if network.prefixlen <= 30 and address in (  # noqa: PLR2004 - /31 and /32 have no broadcast
+            network.network_address,
+            network.broadcast_address,
+        ):
+            special = True
+    if special:
+        msg = (
+            f"{field} must be the address of one device, not {address} "
+            "(a broadcast, network or reserved address)"
+        )
+        raise MarstekValidationError(field=field, message=msg, value=value)
+    return str(address)
 
 
 def require_port(field: str, value: object, *, allow_zero: bool = False) -> int:
