@@ -173,6 +173,7 @@ class OpenApi:
         }
         if self._device.spec.getmode_ct_fields:
             result.update(self._ct_fields())
+        result.update(self._device.quirks.getmode_overrides)
         return result
 
     def _revert_recent_write(self) -> None:

@@ -40,6 +40,8 @@ class Quirks:
         omit_macs: ``Marstek.GetDevice`` leaves out ``ble_mac``/``wifi_mac`` (Venus C 153).
         passive_fallback: when a passive countdown ends, ``"idle"`` stays in Passive at 0 W;
             ``"previous"`` returns to the mode that was active before Passive.
+        getmode_overrides: raw values that replace fields of every ``ES.GetMode`` reply (a
+            glitching firmware: ``{"bat_soc": 250}``, ``{"ongrid_power": 65036}``).
     """
 
     seed: int = 0
@@ -60,6 +62,7 @@ class Quirks:
     echo_requests: bool = False
     omit_macs: bool = False
     passive_fallback: Literal["idle", "previous"] = "idle"
+    getmode_overrides: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def typical_for(cls, model: str, firmware: int) -> Quirks:

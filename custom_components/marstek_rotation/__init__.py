@@ -7,20 +7,29 @@ from typing import TYPE_CHECKING
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
-from .const import CONF_TIMEOUT, DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
+from .const import (
+    CONF_BLE_MAC,
+    CONF_MODEL,
+    CONF_TIMEOUT,
+    DOMAIN,
+    ISSUE_RESET_PRONE_FIRMWARE,
+    ISSUE_UNREACHABLE,
+)
 from .coordinator import MarstekConfigEntry, MarstekCoordinator
+from .finder import async_release_finder
 from .local_network import async_local_address_for
 from .pymarstek import MarstekClient, MarstekTransportError
 from .services import async_setup_services
-from .transports import async_acquire_transport, async_release_transport
+from .transports import async_acquire_transport, async_release_transport, link_timing
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS = [Platform.NUMBER, Platform.SELECT, Platform.SENSOR]
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.NUMBER, Platform.SELECT, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -34,6 +43,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> b
     """Connect to one battery: shared transport, first read, then the platforms."""
     coordinator = await _async_start_coordinator(hass, entry)
     entry.runtime_data = coordinator
+    coordinator.finder.async_add_user(entry.entry_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -53,7 +63,14 @@ async def _async_start_coordinator(
             translation_placeholders={"port": str(port), "error": str(err)},
         ) from err
     try:
-        client = MarstekClient(transport, host, port, timeout=entry.options[CONF_TIMEOUT])
+        client = MarstekClient(
+            transport,
+            host,
+            port,
+            timeout=entry.options[CONF_TIMEOUT],
+            quiet_period=link_timing(hass).quiet_period,
+            model=entry.data[CONF_MODEL],
+        )
         coordinator = MarstekCoordinator(hass, entry, client)
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
@@ -62,10 +79,28 @@ async def _async_start_coordinator(
     return coordinator
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
+    """1.1 -> 1.2: the per-poll `last_read` sensor is off by default now; switch it off."""
+    if entry.version == 1 and entry.minor_version < 2:  # noqa: PLR2004
+        registry = er.async_get(hass)
+        entity_id = registry.async_get_entity_id(
+            Platform.SENSOR, DOMAIN, f"{entry.data[CONF_BLE_MAC]}_last_read"
+        )
+        registered = registry.async_get(entity_id) if entity_id else None
+        if registered is not None and registered.disabled_by is None:
+            # It changes at every poll and filled the logbook; the user can switch it back on.
+            registry.async_update_entity(
+                registered.entity_id, disabled_by=er.RegistryEntryDisabler.INTEGRATION
+            )
+        hass.config_entries.async_update_entry(entry, minor_version=2)
+    return True
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
     """Unload the platforms; the last entry on a port closes its transport."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        async_release_finder(hass, entry.data[CONF_PORT], entry.entry_id)
         await async_release_transport(hass, entry.runtime_data.local_endpoint)
     return unloaded
 

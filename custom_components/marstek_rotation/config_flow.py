@@ -41,11 +41,20 @@ from .const import (
     MIN_POLL_INTERVAL,
     MIN_RATED_CAPACITY,
     MIN_TIMEOUT,
+    RESET_PRONE_POLL_INTERVAL,
 )
 from .entity_ids import rename_entity_ids, taken_entity_ids
+from .finder import CONF_FIRMWARE
+from .firmware import reset_prone_fixed_in
 from .lan_discovery import async_discover
-from .local_network import async_local_address_for
-from .naming import default_entity_prefix, default_rated_capacity, device_name, is_valid_prefix
+from .local_network import async_enabled_networks, async_local_address_for
+from .naming import (
+    MAX_PREFIX_LENGTH,
+    default_entity_prefix,
+    default_rated_capacity,
+    device_name,
+    is_valid_prefix,
+)
 from .pymarstek import (
     DeviceInfo,
     MarstekClient,
@@ -55,7 +64,7 @@ from .pymarstek import (
     MarstekTransportError,
     MarstekValidationError,
 )
-from .pymarstek.validation import require_ipv4
+from .pymarstek.validation import require_unicast_ipv4
 from .transports import async_borrow_transport
 
 if TYPE_CHECKING:
@@ -71,6 +80,9 @@ _LOGGER = logging.getLogger(__name__)
 
 CONF_DEVICE = "device"
 MANUAL_ENTRY = "manual"
+STEP_SETTINGS = "settings"
+# The same form, with a warning about firmware that resets under polling.
+STEP_SETTINGS_RESET_PRONE = "settings_reset_prone"
 
 
 class CannotProbeError(Exception):
@@ -85,11 +97,14 @@ class CannotProbeError(Exception):
 async def async_probe(hass: HomeAssistant, host: str, port: int) -> DeviceInfo:
     """Check a battery answers as a Marstek: `Marstek.GetDevice`, then one `ES.GetMode`.
 
+    The address must be one device's: broadcast, network and reserved addresses (of the
+    networks Home Assistant is on, too) are refused before anything is sent.
+
     Raises:
         CannotProbeError: with the form error to show.
     """
     try:
-        host = require_ipv4("host", host)
+        host = require_unicast_ipv4("host", host, await async_enabled_networks(hass))
         local = (await async_local_address_for(hass, host), port)
         async with async_borrow_transport(hass, local) as transport:
             client = MarstekClient(transport, host, port, timeout=DEFAULT_TIMEOUT)
@@ -146,9 +161,11 @@ def _connection_schema(host: str | None, port: int) -> vol.Schema:
 
 
 def _validate_prefix(hass: HomeAssistant, prefix: str, entry_id: str | None) -> dict[str, str]:
-    """Form errors for an entity prefix: a slug, unused by other batteries and entities."""
+    """Form errors for an entity prefix: a short slug, unused by other batteries and entities."""
     if not is_valid_prefix(prefix):
         return {CONF_ENTITY_PREFIX: "invalid_prefix"}
+    if len(prefix) > MAX_PREFIX_LENGTH:
+        return {CONF_ENTITY_PREFIX: "prefix_too_long"}
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.entry_id != entry_id and entry.options.get(CONF_ENTITY_PREFIX) == prefix:
             return {CONF_ENTITY_PREFIX: "prefix_in_use"}
@@ -157,29 +174,40 @@ def _validate_prefix(hass: HomeAssistant, prefix: str, entry_id: str | None) -> 
     return {}
 
 
-def _taken_placeholder(hass: HomeAssistant, prefix: str, entry_id: str | None) -> str:
-    taken = taken_entity_ids(hass, prefix, entry_id) if is_valid_prefix(prefix) else []
-    return ", ".join(taken[:3]) or "-"
+def _prefix_placeholders(hass: HomeAssistant, prefix: str, entry_id: str | None) -> dict[str, str]:
+    """What the settings forms say about a prefix: an example id and the ids in the way."""
+    usable = is_valid_prefix(prefix) and len(prefix) <= MAX_PREFIX_LENGTH
+    taken = taken_entity_ids(hass, prefix, entry_id) if usable else []
+    return {
+        "example": f"sensor.{prefix}_state_of_charge" if usable else "-",
+        "taken": ", ".join(taken[:3]) or "-",
+        "max_length": str(MAX_PREFIX_LENGTH),
+    }
 
 
 class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a battery: pick a discovered one or enter its address, then choose its settings."""
 
     VERSION = 1
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing found."""
         self._discovered: dict[str, DeviceInfo] = {}
-        # Why the manual form comes first, when discovery could not run.
-        self._discovery_error: str | None = None
+        # Why the manual form comes first: discovery could not run, or found nothing new.
+        self._discovery_note: str | None = None
         self._device: DeviceInfo | None = None
         self._port = DEFAULT_PORT
+        # Set by a background discovery: the battery to confirm.
+        self._candidate: dict[str, Any] | None = None
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: MarstekConfigEntry) -> MarstekOptionsFlow:  # noqa: ARG004
         """The options flow for prefix, capacity, interval and timeout."""
         return MarstekOptionsFlow()
+
+    # -- picked by the user -------------------------------------------------------------
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Offer the batteries discovery finds that are not configured yet, or manual entry."""
@@ -226,7 +254,7 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         result = await async_discover(self.hass, DEFAULT_PORT)
         if result.blocked and not result.devices:
             _LOGGER.debug("Discovery skipped: port %s is in use", DEFAULT_PORT)
-            self._discovery_error = "discovery_port_in_use"
+            self._discovery_note = "discovery_port_in_use"
             return
         configured = self._async_current_ids(include_ignore=False)
         self._discovered = {
@@ -234,12 +262,15 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
             for device in result.devices
             if device.unique_id is not None and device.unique_id not in configured
         }
+        if not self._discovered:
+            # Said plainly on the manual form: nothing answered, or only known batteries did.
+            self._discovery_note = "all_configured" if result.devices else "nothing_found"
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Enter a battery's IP address and Open API port."""
         errors: dict[str, str] = {}
-        if user_input is None and self._discovery_error is not None:
-            errors["base"] = self._discovery_error
+        if user_input is None and self._discovery_note is not None:
+            errors["base"] = self._discovery_note
         if user_input is not None:
             try:
                 self._device = await async_probe(
@@ -278,6 +309,52 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_configured()
         return await self.async_step_settings()
 
+    # -- found in the background ----------------------------------------------------------
+
+    async def async_step_integration_discovery(
+        self, discovery_info: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """A battery the background discovery found; configured ones never get here."""
+        await self.async_set_unique_id(discovery_info[CONF_BLE_MAC])
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: discovery_info[CONF_HOST], CONF_PORT: discovery_info[CONF_PORT]}
+        )
+        self._candidate = discovery_info
+        name = device_name(discovery_info[CONF_MODEL], discovery_info[CONF_BLE_MAC])
+        self.context["title_placeholders"] = {"name": name}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show what was found; on confirmation read the battery again and go on to settings."""
+        candidate = self._candidate
+        assert candidate is not None  # noqa: S101  # set by the discovery step
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                self._device = await async_probe(
+                    self.hass, candidate[CONF_HOST], candidate[CONF_PORT]
+                )
+            except CannotProbeError as err:
+                errors["base"] = err.key
+            else:
+                self._port = candidate[CONF_PORT]
+                return await self._async_device_identified()
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            errors=errors,
+            description_placeholders={
+                "name": device_name(candidate[CONF_MODEL], candidate[CONF_BLE_MAC]),
+                "model": candidate[CONF_MODEL],
+                "firmware": str(candidate[CONF_FIRMWARE]),
+                "host": candidate[CONF_HOST],
+                "port": str(candidate[CONF_PORT]),
+            },
+        )
+
+    # -- settings -------------------------------------------------------------------------
+
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -285,10 +362,13 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         device = self._device
         assert device is not None  # noqa: S101  # only reached after a probe
         assert device.unique_id is not None  # noqa: S101
+        fixed_in = reset_prone_fixed_in(device.model, device.firmware_version)
         defaults: dict[str, Any] = {
             CONF_ENTITY_PREFIX: default_entity_prefix(device.model, device.unique_id),
             CONF_RATED_CAPACITY: default_rated_capacity(device.model),
-            CONF_POLL_INTERVAL: DEFAULT_POLL_INTERVAL,
+            CONF_POLL_INTERVAL: (
+                DEFAULT_POLL_INTERVAL if fixed_in is None else RESET_PRONE_POLL_INTERVAL
+            ),
             CONF_TIMEOUT: DEFAULT_TIMEOUT,
         }
         errors: dict[str, str] = {}
@@ -307,15 +387,26 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             defaults.update(user_input)
         return self.async_show_form(
-            step_id="settings",
+            step_id=STEP_SETTINGS if fixed_in is None else STEP_SETTINGS_RESET_PRONE,
             data_schema=_settings_schema(defaults),
             errors=errors,
             description_placeholders={
                 "name": device_name(device.model, device.unique_id),
+                "model": device.model,
                 "firmware": str(device.firmware),
-                "taken": _taken_placeholder(self.hass, defaults[CONF_ENTITY_PREFIX], None),
+                "fixed_in": str(fixed_in or ""),
+                "interval": str(RESET_PRONE_POLL_INTERVAL),
+                **_prefix_placeholders(self.hass, defaults[CONF_ENTITY_PREFIX], None),
             },
         )
+
+    async def async_step_settings_reset_prone(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The settings form as shown for firmware that resets under polling."""
+        return await self.async_step_settings(user_input)
+
+    # -- reconfigure ----------------------------------------------------------------------
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -348,7 +439,7 @@ class MarstekOptionsFlow(OptionsFlowWithReload):
     """Change prefix, capacity, interval and timeout; a new prefix renames the entity ids."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every setting."""
+        """One form with every setting, titled with the battery it belongs to."""
         entry = self.config_entry
         errors: dict[str, str] = {}
         old_prefix: str = entry.options[CONF_ENTITY_PREFIX]
@@ -366,9 +457,9 @@ class MarstekOptionsFlow(OptionsFlowWithReload):
             data_schema=_settings_schema(defaults),
             errors=errors,
             description_placeholders={
+                "name": entry.title,
+                "host": entry.data[CONF_HOST],
                 "prefix": old_prefix,
-                "taken": _taken_placeholder(
-                    self.hass, defaults[CONF_ENTITY_PREFIX], entry.entry_id
-                ),
+                **_prefix_placeholders(self.hass, defaults[CONF_ENTITY_PREFIX], entry.entry_id),
             },
         )

@@ -18,6 +18,8 @@ CONF_TIMEOUT: Final = "timeout"
 
 DEFAULT_PORT: Final = 30000
 DEFAULT_POLL_INTERVAL: Final = 30
+# Suggested for firmware that resets under frequent polling (see firmware.py).
+RESET_PRONE_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
 DEFAULT_TIMEOUT: Final = 3.0
@@ -40,9 +42,9 @@ MODEL_RATED_CAPACITY: Final[dict[str, float]] = {
 
 # Availability: values survive this many missed polls; the next one marks entities unavailable.
 MISSED_POLLS_BEFORE_UNAVAILABLE: Final = 3
-MAX_BACKOFF_INTERVAL: Final = timedelta(minutes=5)
+# Poll intervals of an unreachable battery: 5 minutes after it went away, then every 10.
+UNREACHABLE_INTERVALS: Final = (timedelta(minutes=5), timedelta(minutes=10))
 UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
-REDISCOVERY_INTERVAL: Final = timedelta(minutes=10)
 
 # Repair issue ids (suffixed with the config entry id).
 ISSUE_UNREACHABLE: Final = "unreachable"
@@ -51,4 +53,3 @@ ISSUE_RESET_PRONE_FIRMWARE: Final = "reset_prone_firmware"
 # Passive mode defaults used by the number entities.
 DEFAULT_PASSIVE_POWER: Final = 0
 DEFAULT_PASSIVE_DURATION: Final = 3600
-PASSIVE_POWER_LIMIT: Final = 2500

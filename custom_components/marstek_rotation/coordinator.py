@@ -1,40 +1,43 @@
 """The per-battery coordinator: one `ES.GetMode` per interval, nothing else while polling.
 
-Availability rules (design.md): values survive two missed polls; the third marks the entities
-unavailable (Home Assistant then logs once, and once more on recovery). While unreachable the
-interval doubles up to 5 minutes, a broadcast re-discovery looks for the battery's BLE MAC at a
-new address at most every 10 minutes, and after 30 minutes a repair issue says what to check.
+Availability rules (design.md): values survive two missed polls; the third marks the battery
+unreachable (entities unavailable, the connection sensor off; Home Assistant logs once, and
+once more on recovery). While unreachable the battery is asked again after 5 minutes and then
+every 10 minutes, so a battery that dies costs at most a dozen datagrams in its first hour;
+the port's shared finder looks for it at a new address; after 30 minutes a repair issue says
+what to check.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST
+from homeassistant.const import CONF_PORT
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_POLL_INTERVAL,
+    CONF_RATED_CAPACITY,
     DEFAULT_PASSIVE_DURATION,
     DEFAULT_PASSIVE_POWER,
     DOMAIN,
     ISSUE_RESET_PRONE_FIRMWARE,
     ISSUE_UNREACHABLE,
-    MAX_BACKOFF_INTERVAL,
     MISSED_POLLS_BEFORE_UNAVAILABLE,
-    REDISCOVERY_INTERVAL,
+    UNREACHABLE_INTERVALS,
     UNREACHABLE_REPAIR_AFTER,
 )
+from .finder import BatteryFinder, async_get_finder
 from .firmware import reset_prone_fixed_in
-from .lan_discovery import async_discover
 from .pymarstek import DeviceInfo, MarstekClient, MarstekError, ModeStatus, OperatingMode
 
 if TYPE_CHECKING:
@@ -50,14 +53,19 @@ class MarstekData:
     """What one successful poll produced.
 
     Attributes:
-        status: the `ES.GetMode` reading.
-        read_at: when the reply arrived.
+        status: the `ES.GetMode` reading (impossible values already None).
+        read_at: when the reply arrived (wall clock, for display).
+        monotonic: when the reply arrived on the monotonic clock (for energy: a wall-clock
+            step must not invent energy).
         response_time: seconds between request and reply, when known.
+        rated_capacity: the configured rated capacity, kWh.
     """
 
     status: ModeStatus
     read_at: datetime
+    monotonic: float
     response_time: float | None
+    rated_capacity: float
 
 
 class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
@@ -81,9 +89,9 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         self.client = client
         # Kept from setup: the transport must be given back under the key it was taken with.
         self._local_endpoint = client.transport.local_address
+        self.finder: BatteryFinder = async_get_finder(hass, entry.data[CONF_PORT])
         self.missed_polls = 0
         self.unreachable_since: datetime | None = None
-        self._last_rediscovery: datetime | None = None
         # Multi-datagram writes (clearing ten slots) must not interleave with other writes.
         self.write_lock = asyncio.Lock()
         # Set by the passive number entities; used when the select chooses Passive.
@@ -128,18 +136,29 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
     # -- polling ----------------------------------------------------------------------------
 
     async def _async_update_data(self) -> MarstekData:
-        if self.missed_polls >= MISSED_POLLS_BEFORE_UNAVAILABLE:
-            await self._async_rediscover_if_due()
         try:
             status = await self.client.get_mode()
         except MarstekError as err:
             return self._missed_poll(err)
         self._recovered()
+        if status.implausible:
+            _LOGGER.debug(
+                "%s sent impossible values for %s; they are not shown or counted",
+                self.name,
+                ", ".join(status.implausible),
+            )
         return MarstekData(
             status=status,
             read_at=dt_util.utcnow(),
+            monotonic=time.monotonic(),
             response_time=self.client.transport.last_response_time(self.client.host),
+            rated_capacity=self.config_entry.options[CONF_RATED_CAPACITY],
         )
+
+    @property
+    def reachable(self) -> bool:
+        """False from the poll that marks the battery unavailable until it answers again."""
+        return self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE
 
     def _missed_poll(self, err: MarstekError) -> MarstekData:
         """Keep the last values for a while; then back off and report unavailable."""
@@ -147,13 +166,16 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         self.missed_polls += 1
         if self.unreachable_since is None:
             self.unreachable_since = now
-        if self.data is not None and self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE:
+        if self.data is not None and self.reachable:
             _LOGGER.debug(
                 "%s missed poll %d (%s); keeping the last values", self.name, self.missed_polls, err
             )
             return self.data
-        factor = 2 ** (self.missed_polls - MISSED_POLLS_BEFORE_UNAVAILABLE + 1)
-        self.update_interval = min(self.base_interval * factor, MAX_BACKOFF_INTERVAL)
+        step = min(
+            self.missed_polls - MISSED_POLLS_BEFORE_UNAVAILABLE, len(UNREACHABLE_INTERVALS) - 1
+        )
+        self.update_interval = max(self.base_interval, UNREACHABLE_INTERVALS[step])
+        self.finder.async_report_unreachable(self.config_entry.entry_id)
         if now - self.unreachable_since >= UNREACHABLE_REPAIR_AFTER:
             self._create_unreachable_issue()
         raise UpdateFailed(
@@ -171,6 +193,7 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
             ir.async_delete_issue(
                 self.hass, DOMAIN, f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}"
             )
+            self.finder.async_report_reachable(self.config_entry.entry_id)
         self.missed_polls = 0
         self.unreachable_since = None
         self.update_interval = self.base_interval
@@ -189,27 +212,6 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
                 "port": str(self.client.port),
             },
         )
-
-    async def _async_rediscover_if_due(self) -> None:
-        """Look for this battery's BLE MAC at a new address (DHCP may have moved it)."""
-        now = dt_util.utcnow()
-        if (
-            self._last_rediscovery is not None
-            and now - self._last_rediscovery < REDISCOVERY_INTERVAL
-        ):
-            return
-        self._last_rediscovery = now
-        result = await async_discover(self.hass, self.client.port)
-        for device in result.devices:
-            if device.unique_id == self.config_entry.unique_id and device.host != self.client.host:
-                _LOGGER.info(
-                    "%s moved from %s to %s; following it", self.name, self.client.host, device.host
-                )
-                self.client.host = device.host
-                self.hass.config_entries.async_update_entry(
-                    self.config_entry, data={**self.config_entry.data, CONF_HOST: device.host}
-                )
-                return
 
     # -- writes -----------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Diagnostics: configuration, identity, last reading and transport counters; MACs redacted."""
+"""Diagnostics: configuration, identity, last reading and transport counters.
+
+Redacted: the MACs (also the four hex digits of the BLE MAC inside the entity prefix), the
+SSID, the battery's IP address wherever it appears, and the unique id.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,27 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST
 
-from .const import CONF_BLE_MAC
+from .const import CONF_BLE_MAC, CONF_ENTITY_PREFIX
+from .naming import mac_suffix
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .coordinator import MarstekConfigEntry
 
-TO_REDACT = {CONF_BLE_MAC, "wifi_mac", "ssid", "src", "unique_id", "serial_number"}
+TO_REDACT = {
+    CONF_BLE_MAC,
+    CONF_HOST,
+    "reported_ip",
+    "wifi_mac",
+    "ssid",
+    "src",
+    "unique_id",
+    "serial_number",
+}
+MAC_FRAGMENT = "****"
 
 
 async def async_get_config_entry_diagnostics(
@@ -24,13 +40,14 @@ async def async_get_config_entry_diagnostics(
     """Everything needed to debug one battery, without its identifiers."""
     coordinator = entry.runtime_data
     data = coordinator.data
+    options = dict(entry.options)
+    # The default prefix ends in the BLE MAC's last four hex digits.
+    options[CONF_ENTITY_PREFIX] = options[CONF_ENTITY_PREFIX].replace(
+        mac_suffix(entry.data[CONF_BLE_MAC]), MAC_FRAGMENT
+    )
     return {
         "entry": async_redact_data(
-            {
-                "unique_id": entry.unique_id,
-                "data": dict(entry.data),
-                "options": dict(entry.options),
-            },
+            {"unique_id": entry.unique_id, "data": dict(entry.data), "options": options},
             TO_REDACT,
         ),
         "device": async_redact_data(asdict(coordinator.device), TO_REDACT),
@@ -48,6 +65,7 @@ async def async_get_config_entry_diagnostics(
             if coordinator.update_interval
             else None,
             "missed_polls": coordinator.missed_polls,
+            "reachable": coordinator.reachable,
             "unreachable_since": coordinator.unreachable_since.isoformat()
             if coordinator.unreachable_since
             else None,

@@ -6,15 +6,19 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
+from .binary_sensor import CONNECTION
 from .number import NUMBERS
 from .select import OPERATING_MODE
 from .sensor import ENERGY_SENSORS, SENSORS
 
 ENTITY_KEYS: tuple[tuple[Platform, str], ...] = (
     *((Platform.SENSOR, description.key) for description in (*SENSORS, *ENERGY_SENSORS)),
+    (Platform.BINARY_SENSOR, CONNECTION.key),
     (Platform.SELECT, OPERATING_MODE.key),
     *((Platform.NUMBER, description.key) for description in NUMBERS),
 )
+# What the prefix is combined with, at its longest ("sensor." + "_available_capacity").
+LONGEST_ENTITY_ID_PART = max(len(f"{platform}._{key}") for platform, key in ENTITY_KEYS)
 
 
 def planned_entity_ids(prefix: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .pymarstek import model_family
+
 # Venus E 2.0 / Venus C (HMG-50 hardware) are stable from Control 156 ("Improved OpenAPI
 # interface stability"); Venus E 3.0, Venus A and Venus D from Control 150.
 _FIXED_IN_BY_FAMILY: dict[str, int] = {
@@ -16,11 +18,6 @@ _FIXED_IN_BY_FAMILY: dict[str, int] = {
     "VENUSD": 150,
     "VNSD0": 150,
 }
-
-
-def model_family(model: str) -> str:
-    """Normalise a model string: "Venus E 3.0" and "VenusE 3.0" -> "VENUSE3.0"."""
-    return model.replace(" ", "").replace("-", "").upper()
 
 
 def reset_prone_fixed_in(model: str, firmware_version: int) -> int | None:

@@ -29,15 +29,18 @@ class DiscoveryResult:
     blocked: list[BroadcastRoute] = field(default_factory=list)
 
 
-async def async_discover(hass: HomeAssistant, port: int, *, resends: int = 1) -> DiscoveryResult:
+async def async_discover(
+    hass: HomeAssistant, port: int, *, resends: int = 1, gap_wait: float = 0.0
+) -> DiscoveryResult:
     """Broadcast on every route at once and merge what answers.
 
     `resends` extra copies of the broadcast go out inside the window (a user waiting for a
-    list gets one; background windows send a single datagram to spare the batteries).
+    list gets one; background windows send a single datagram to spare the batteries), after
+    waiting up to `gap_wait` seconds for a moment when the broadcast delays no poll.
     """
     routes = await async_broadcast_routes(hass)
     outcomes = await asyncio.gather(
-        *(_async_discover_route(hass, route, port, resends) for route in routes)
+        *(_async_discover_route(hass, route, port, resends, gap_wait) for route in routes)
     )
     result = DiscoveryResult()
     seen: set[str] = set()
@@ -55,7 +58,7 @@ async def async_discover(hass: HomeAssistant, port: int, *, resends: int = 1) ->
 
 
 async def _async_discover_route(
-    hass: HomeAssistant, route: BroadcastRoute, port: int, resends: int
+    hass: HomeAssistant, route: BroadcastRoute, port: int, resends: int, gap_wait: float
 ) -> list[DeviceInfo] | None:
     """The devices found on one route; None when its local address and port are taken."""
     try:
@@ -66,6 +69,7 @@ async def _async_discover_route(
                 port=port,
                 duration=link_timing(hass).discovery_window,
                 resends=resends,
+                gap_wait=gap_wait,
             )
     except MarstekTransportError as err:
         _LOGGER.debug("Discovery on %s:%s skipped: %s", route.local_host, port, err)

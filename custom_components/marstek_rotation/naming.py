@@ -22,6 +22,10 @@ def device_name(model: str, mac: str) -> str:
     return f"Marstek {model} {mac_suffix(mac)}"
 
 
+# Entity ids may have 255 characters; 64 leaves room for every key and reads well enough.
+MAX_PREFIX_LENGTH = 64
+
+
 def is_valid_prefix(prefix: str) -> bool:
     """A prefix must already be a slug: lowercase letters, digits and single underscores."""
     return bool(prefix) and slugify(prefix) == prefix

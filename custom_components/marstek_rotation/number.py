@@ -14,7 +14,6 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import EntityCategory, Platform, UnitOfPower, UnitOfTime
 
-from .const import PASSIVE_POWER_LIMIT
 from .entity import MarstekEntity
 from .pymarstek import PASSIVE_DURATION_MAX_S, PASSIVE_DURATION_MIN_S
 
@@ -30,10 +29,17 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class MarstekNumberDescription(NumberEntityDescription):
-    """A passive setting and where the coordinator keeps it."""
+    """A passive setting, where the coordinator keeps it, and its range for this battery."""
 
     get_fn: Callable[[MarstekCoordinator], int]
     set_fn: Callable[[MarstekCoordinator, int], None]
+    range_fn: Callable[[MarstekCoordinator], tuple[int, int]]
+
+
+def _power_range(coordinator: MarstekCoordinator) -> tuple[int, int]:
+    """The model's own limit (Venus A 1200 W, Venus D 2200 W, Venus C/E 2500 W)."""
+    limit = coordinator.client.power_limit
+    return -limit, limit
 
 
 def _set_power(coordinator: MarstekCoordinator, value: int) -> None:
@@ -50,26 +56,24 @@ NUMBERS: tuple[MarstekNumberDescription, ...] = (
         translation_key="passive_power",
         device_class=NumberDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.WATT,
-        native_min_value=-PASSIVE_POWER_LIMIT,
-        native_max_value=PASSIVE_POWER_LIMIT,
         native_step=1,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
         get_fn=lambda coordinator: coordinator.passive_power,
         set_fn=_set_power,
+        range_fn=_power_range,
     ),
     MarstekNumberDescription(
         key="passive_duration",
         translation_key="passive_duration",
         device_class=NumberDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        native_min_value=PASSIVE_DURATION_MIN_S,
-        native_max_value=PASSIVE_DURATION_MAX_S,
         native_step=1,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
         get_fn=lambda coordinator: coordinator.passive_duration,
         set_fn=_set_duration,
+        range_fn=lambda _coordinator: (PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S),
     ),
 )
 
@@ -93,15 +97,18 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
     def __init__(
         self, coordinator: MarstekCoordinator, description: MarstekNumberDescription
     ) -> None:
-        """Attach the description."""
+        """Attach the description and this battery's range."""
         super().__init__(coordinator, description, Platform.NUMBER)
+        self._attr_native_min_value, self._attr_native_max_value = description.range_fn(coordinator)
 
     async def async_added_to_hass(self) -> None:
-        """Restore the last value into the coordinator."""
+        """Restore the last value into the coordinator, within this battery's range."""
         await super().async_added_to_hass()
         last = await self.async_get_last_number_data()
         if last is not None and last.native_value is not None:
-            self.entity_description.set_fn(self.coordinator, int(last.native_value))
+            low, high = int(self.native_min_value), int(self.native_max_value)
+            restored = min(max(int(last.native_value), low), high)
+            self.entity_description.set_fn(self.coordinator, restored)
 
     @property
     def available(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import (
@@ -24,7 +24,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 
-from .const import CONF_RATED_CAPACITY
+from .energy import EnergyCounter
 from .entity import MarstekEntity
 from .pymarstek import OperatingMode
 
@@ -37,28 +37,25 @@ if TYPE_CHECKING:
 # Read-only platform: the coordinator does the I/O.
 PARALLEL_UPDATES = 0
 
-# An energy sample further apart than this is not integrated: an outage must not invent energy.
-MAX_INTEGRATION_GAP = timedelta(minutes=10)
-
 
 @dataclass(frozen=True, kw_only=True)
 class MarstekSensorDescription(SensorEntityDescription):
-    """A sensor computed from a poll and the rated capacity (kWh)."""
+    """A sensor computed from one poll."""
 
-    value_fn: Callable[[MarstekData, float], float | int | str | datetime | None]
+    value_fn: Callable[[MarstekData], float | int | str | datetime | None]
     # Whether the battery's first reply makes this sensor worth creating.
     exists_fn: Callable[[MarstekData], bool] = lambda _: True
 
 
-def _capacity_part(data: MarstekData, rated: float, *, free: bool) -> float | None:
+def _capacity_part(data: MarstekData, *, free: bool) -> float | None:
     soc = data.status.soc
     if soc is None:
         return None
     share = (100 - soc) if free else soc
-    return round(rated * share / 100, 3)
+    return round(data.rated_capacity * share / 100, 3)
 
 
-def _mode(data: MarstekData, _rated: float) -> str | None:
+def _mode(data: MarstekData) -> str | None:
     return data.status.mode.value if data.status.mode is not None else None
 
 
@@ -74,7 +71,7 @@ def _ct_power(attribute: str, label: str) -> MarstekSensorDescription:
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         entity_registry_enabled_default=False,
-        value_fn=lambda data, _rated: getattr(data.status, attribute),
+        value_fn=lambda data: getattr(data.status, attribute),
         exists_fn=_ct_present,
     )
 
@@ -86,7 +83,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         device_class=SensorDeviceClass.BATTERY,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
-        value_fn=lambda data, _rated: data.status.soc,
+        value_fn=lambda data: data.status.soc,
     ),
     MarstekSensorDescription(
         key="operating_mode",
@@ -101,7 +98,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        value_fn=lambda data, _rated: data.status.ongrid_power,
+        value_fn=lambda data: data.status.ongrid_power,
     ),
     MarstekSensorDescription(
         key="offgrid_power",
@@ -109,7 +106,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        value_fn=lambda data, _rated: data.status.offgrid_power,
+        value_fn=lambda data: data.status.offgrid_power,
     ),
     MarstekSensorDescription(
         key="remaining_capacity",
@@ -118,7 +115,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data, rated: _capacity_part(data, rated, free=False),
+        value_fn=lambda data: _capacity_part(data, free=False),
     ),
     MarstekSensorDescription(
         key="available_capacity",
@@ -127,7 +124,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data, rated: _capacity_part(data, rated, free=True),
+        value_fn=lambda data: _capacity_part(data, free=True),
     ),
     MarstekSensorDescription(
         key="rated_capacity",
@@ -135,7 +132,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENERGY_STORAGE,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda _data, rated: rated,
+        value_fn=lambda data: data.rated_capacity,
     ),
     _ct_power("a_power", "phase_a"),
     _ct_power("b_power", "phase_b"),
@@ -146,7 +143,10 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         translation_key="last_read",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data, _rated: data.read_at,
+        # It changes at every poll: enabled, it would fill the logbook. The connection sensor
+        # says whether the battery answers.
+        entity_registry_enabled_default=False,
+        value_fn=lambda data: data.read_at,
     ),
     MarstekSensorDescription(
         key="response_time",
@@ -157,7 +157,7 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda data, _rated: (
+        value_fn=lambda data: (
             round(data.response_time * 1000, 1) if data.response_time is not None else None
         ),
     ),
@@ -223,16 +223,15 @@ class MarstekSensor(MarstekEntity, SensorEntity):
     @property
     def native_value(self) -> float | int | str | datetime | None:
         """The value for the latest poll."""
-        rated: float = self.coordinator.config_entry.options[CONF_RATED_CAPACITY]
-        return self.entity_description.value_fn(self.coordinator.data, rated)
+        return self.entity_description.value_fn(self.coordinator.data)
 
 
 class MarstekEnergySensor(MarstekEntity, RestoreSensor):
-    """kWh charged or discharged, integrated (trapezoids) from grid power between polls.
+    """kWh charged or discharged, integrated from grid power between polls (see energy.py).
 
     `ES.GetStatus` has energy counters but is not answered by many firmwares, so the Energy
     dashboard's battery gets these instead. The total is restored after a restart; no energy
-    is added across a restart or a gap longer than MAX_INTEGRATION_GAP.
+    is added across a restart, a gap longer than ten minutes or an impossible reading.
     """
 
     entity_description: MarstekEnergyDescription
@@ -242,21 +241,20 @@ class MarstekEnergySensor(MarstekEntity, RestoreSensor):
     ) -> None:
         """Start from zero until the last total is restored."""
         super().__init__(coordinator, description, Platform.SENSOR)
-        self._total_kwh = 0.0
-        self._last_sample: tuple[datetime, float] | None = None
+        self._counter = EnergyCounter(direction=description.direction)
 
     async def async_added_to_hass(self) -> None:
         """Restore the total, then count from the current poll on."""
         await super().async_added_to_hass()
         last = await self.async_get_last_sensor_data()
         if last is not None and isinstance(last.native_value, (int, float)):
-            self._total_kwh = float(last.native_value)
+            self._counter.total_kwh = float(last.native_value)
         self._take_sample()
 
     @property
     def native_value(self) -> float:
         """Total kWh."""
-        return round(self._total_kwh, 4)
+        return round(self._counter.total_kwh, 4)
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -265,15 +263,5 @@ class MarstekEnergySensor(MarstekEntity, RestoreSensor):
 
     def _take_sample(self) -> None:
         data = self.coordinator.data
-        if data is None or data.status.ongrid_power is None:
-            return
-        power = max(0.0, self.entity_description.direction * data.status.ongrid_power)
-        if self._last_sample is not None:
-            previous_at, previous_power = self._last_sample
-            if data.read_at == previous_at:
-                return  # the same poll again (an optimistic mode update, a kept value)
-            gap = data.read_at - previous_at
-            if timedelta(0) < gap <= MAX_INTEGRATION_GAP:
-                hours = gap.total_seconds() / 3600
-                self._total_kwh += (previous_power + power) / 2 * hours / 1000
-        self._last_sample = (data.read_at, power)
+        if data is not None and self.coordinator.last_update_success:
+            self._counter.add(data.monotonic, data.status.ongrid_power)

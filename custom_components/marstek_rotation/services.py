@@ -1,16 +1,17 @@
 """Service actions: manual schedule slots, clearing them, and passive mode.
 
 Each action targets one or more batteries (devices, or any of their entities). Every input is
-checked before anything is sent; each battery's writes run under its coordinator's write lock,
-so they never interleave with other writes to it, while different batteries proceed in parallel.
+checked by the protocol library (the one validation layer) for every targeted battery, with its
+own power limit, before anything is sent to any of them; each battery's writes run under its
+coordinator's write lock, so they never interleave with other writes to it, while different
+batteries proceed in parallel.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
@@ -20,18 +21,14 @@ from homeassistant.helpers.service import async_extract_config_entry_ids
 from homeassistant.util.json import JsonValueType
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
-from .errors import translate_error
+from .errors import translate_error, translate_validation_error
 from .pymarstek import (
     DAY_NAMES,
-    PASSIVE_DURATION_MAX_S,
-    PASSIVE_DURATION_MIN_S,
-    POWER_MAX_W,
-    POWER_MIN_W,
-    SLOT_MAX,
-    SLOT_MIN,
     ManualSlot,
     MarstekError,
+    MarstekValidationError,
     OperatingMode,
+    passive_config,
 )
 
 if TYPE_CHECKING:
@@ -53,19 +50,17 @@ ATTR_POWER = "power"
 ATTR_ENABLED = "enabled"
 ATTR_DURATION = "duration"
 
-_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
-
-# Types only: ranges are checked in the handlers, so the error can name field and range.
+# Values pass through unchanged (no coercion that could turn 800.9 W into 800 W or True into
+# 1 W): the library checks them and names the field it refuses.
 _TARGET = cv.ENTITY_SERVICE_FIELDS
 SET_MANUAL_SCHEDULE_SCHEMA = vol.Schema(
     {
         **_TARGET,
-        vol.Required(ATTR_TIME_NUM): vol.Coerce(int),
-        vol.Required(ATTR_START_TIME): cv.string,
-        vol.Required(ATTR_END_TIME): cv.string,
-        vol.Optional(ATTR_DAYS, default=list(DAY_NAMES)): vol.All(cv.ensure_list, [cv.string]),
-        vol.Required(ATTR_POWER): vol.Coerce(int),
+        vol.Required(ATTR_TIME_NUM): cv.match_all,
+        vol.Required(ATTR_START_TIME): cv.match_all,
+        vol.Required(ATTR_END_TIME): cv.match_all,
+        vol.Optional(ATTR_DAYS, default=list(DAY_NAMES)): vol.All(cv.ensure_list, [cv.match_all]),
+        vol.Required(ATTR_POWER): cv.match_all,
         vol.Optional(ATTR_ENABLED, default=True): cv.boolean,
     }
 )
@@ -73,8 +68,8 @@ CLEAR_MANUAL_SCHEDULES_SCHEMA = vol.Schema(_TARGET)
 SET_PASSIVE_MODE_SCHEMA = vol.Schema(
     {
         **_TARGET,
-        vol.Required(ATTR_POWER): vol.Coerce(int),
-        vol.Required(ATTR_DURATION): vol.Coerce(int),
+        vol.Required(ATTR_POWER): cv.match_all,
+        vol.Required(ATTR_DURATION): cv.match_all,
     }
 )
 
@@ -89,48 +84,19 @@ def _invalid(key: str, **placeholders: object) -> ServiceValidationError:
     )
 
 
-def _require_range(field: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise _invalid("out_of_range", field=field, value=value, min=low, max=high)
-    return value
+def _checked[T](check: Callable[[], T]) -> T:
+    """Run a library check; its refusal becomes a translated ServiceValidationError."""
+    try:
+        return check()
+    except MarstekValidationError as err:
+        raise translate_validation_error(err) from err
 
 
-def _require_clock(field: str, value: str) -> str:
-    match = _CLOCK.match(value.strip())
-    if match is None:
-        raise _invalid("invalid_time", field=field, value=value)
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def _day(value: str) -> str | None:
-    """Map "mon" or "Monday" to "mon"; anything else to None."""
-    name = value.strip().lower()
-    if name in DAY_NAMES:
-        return name
-    if name in _FULL_DAY_NAMES:
-        return DAY_NAMES[_FULL_DAY_NAMES.index(name)]
-    return None
-
-
-def _require_days(values: list[str]) -> list[str]:
-    days = [_day(value) for value in values]
-    unknown = [value for value, day in zip(values, days, strict=True) if day is None]
-    if unknown or not days:
-        raise _invalid(
-            "invalid_days", value=", ".join(unknown) or "-", allowed=", ".join(DAY_NAMES)
-        )
-    return [day for day in days if day is not None]
-
-
-def _manual_slot(data: dict[str, Any]) -> ManualSlot:
-    return ManualSlot(
-        _require_range(ATTR_TIME_NUM, data[ATTR_TIME_NUM], SLOT_MIN, SLOT_MAX),
-        _require_clock(ATTR_START_TIME, data[ATTR_START_TIME]),
-        _require_clock(ATTR_END_TIME, data[ATTR_END_TIME]),
-        _require_days(data[ATTR_DAYS]),
-        _require_range(ATTR_POWER, data[ATTR_POWER], POWER_MIN_W, POWER_MAX_W),
-        enabled=data[ATTR_ENABLED],
-    )
+def _check_power(entries: list[MarstekConfigEntry], power: int) -> None:
+    """Every targeted battery must be able to take `power` (its model's own limit)."""
+    for entry in entries:
+        client = entry.runtime_data.client
+        _checked(lambda client=client: client.check_power(ATTR_POWER, power))
 
 
 async def _async_targets(call: ServiceCall) -> list[MarstekConfigEntry]:
@@ -150,10 +116,12 @@ async def _async_targets(call: ServiceCall) -> list[MarstekConfigEntry]:
 
 
 async def _async_run(
-    call: ServiceCall, write: BatteryWrite, mode: OperatingMode
+    call: ServiceCall,
+    entries: list[MarstekConfigEntry],
+    write: BatteryWrite,
+    mode: OperatingMode,
 ) -> ServiceResponse:
     """Send `write` to every targeted battery in parallel; report per battery."""
-    entries = await _async_targets(call)
 
     async def one(entry: MarstekConfigEntry) -> str | None:
         try:
@@ -183,31 +151,45 @@ async def _async_run(
 
 
 async def _async_set_manual_schedule(call: ServiceCall) -> ServiceResponse:
-    slot = _manual_slot(dict(call.data))
+    data = call.data
+    slot = _checked(
+        lambda: ManualSlot(
+            data[ATTR_TIME_NUM],
+            data[ATTR_START_TIME],
+            data[ATTR_END_TIME],
+            data[ATTR_DAYS],
+            data[ATTR_POWER],
+            enabled=data[ATTR_ENABLED],
+        )
+    )
+    entries = await _async_targets(call)
+    _check_power(entries, slot.power)
 
     async def write(coordinator: MarstekCoordinator) -> None:
         await coordinator.client.set_manual_slot(slot)
 
-    return await _async_run(call, write, OperatingMode.MANUAL)
+    return await _async_run(call, entries, write, OperatingMode.MANUAL)
 
 
 async def _async_clear_manual_schedules(call: ServiceCall) -> ServiceResponse:
+    entries = await _async_targets(call)
+
     async def write(coordinator: MarstekCoordinator) -> None:
         await coordinator.client.clear_manual_slots()
 
-    return await _async_run(call, write, OperatingMode.MANUAL)
+    return await _async_run(call, entries, write, OperatingMode.MANUAL)
 
 
 async def _async_set_passive_mode(call: ServiceCall) -> ServiceResponse:
-    power = _require_range(ATTR_POWER, call.data[ATTR_POWER], POWER_MIN_W, POWER_MAX_W)
-    duration = _require_range(
-        ATTR_DURATION, call.data[ATTR_DURATION], PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S
-    )
+    config = _checked(lambda: passive_config(call.data[ATTR_POWER], call.data[ATTR_DURATION]))
+    power, duration = config["passive_cfg"]["power"], config["passive_cfg"]["cd_time"]
+    entries = await _async_targets(call)
+    _check_power(entries, power)
 
     async def write(coordinator: MarstekCoordinator) -> None:
         await coordinator.client.set_passive(power, duration)
 
-    return await _async_run(call, write, OperatingMode.PASSIVE)
+    return await _async_run(call, entries, write, OperatingMode.PASSIVE)
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

@@ -82,10 +82,7 @@ async def async_acquire_transport(hass: HomeAssistant, local: LocalEndpoint) -> 
         if lease is None:
             timing = link_timing(hass)
             transport = MarstekTransport(
-                local_port=local[1],
-                local_host=local[0],
-                min_interval=timing.min_interval,
-                quiet_period=timing.quiet_period,
+                local_port=local[1], local_host=local[0], min_interval=timing.min_interval
             )
             await transport.start()
             lease = pool.leases[local] = _Lease(transport)

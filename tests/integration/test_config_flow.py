@@ -73,6 +73,18 @@ def settings(prefix: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def options_placeholders(example_prefix: str | None, taken: str = "-") -> dict[str, str]:
+    """What the options form says: the battery, its current prefix, an example id."""
+    return {
+        "name": "Marstek VenusE d828",
+        "host": "127.0.0.2",
+        "prefix": D828_PREFIX,
+        "example": f"sensor.{example_prefix}_state_of_charge" if example_prefix else "-",
+        "taken": taken,
+        "max_length": "64",
+    }
+
+
 def address(host: str, port: int = PORT) -> dict[str, Any]:
     return {CONF_HOST: host, CONF_PORT: port}
 
@@ -221,8 +233,13 @@ async def test_discovery_offers_unconfigured_batteries_and_creates_the_entry(
     assert result["step_id"] == "settings"
     assert result["description_placeholders"] == {
         "name": "Marstek VenusE d828",
+        "model": "VenusE",
         "firmware": "156",
+        "fixed_in": "",
+        "interval": "60",
+        "example": "sensor.marstek_venuse_d828_state_of_charge",
         "taken": "-",
+        "max_length": "64",
     }
     assert form_defaults(result) == {
         CONF_ENTITY_PREFIX: D828_PREFIX,
@@ -262,7 +279,7 @@ async def test_venus_e3_default_prefix(hass: HomeAssistant, simulator: Simulator
     assert hass.states.get("sensor.marstek_venuse_3_0_9a7d_state_of_charge") is not None
 
 
-async def test_nothing_found_goes_to_the_manual_form(
+async def test_only_known_batteries_answered_is_said_on_the_manual_form(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828)
@@ -272,10 +289,23 @@ async def test_nothing_found_goes_to_the_manual_form(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "manual"
-    assert result["errors"] == {}
+    assert result["errors"] == {"base": "all_configured"}
     assert form_defaults(result) == {CONF_PORT: PORT}  # no host suggested
     # The broadcast did reach the battery: it answered, and was filtered out.
     assert set(battery.method_counts()) == {"Marstek.GetDevice"}
+
+
+async def test_no_answer_at_all_is_said_on_the_manual_form(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    result = await start_user_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "manual"
+    assert result["errors"] == {"base": "nothing_found"}
+    # The note is for the first view only; a wrong address then gets its own error.
+    result = await configure(hass, result, address("127.0.0.9"))
+    assert result["errors"] == {"base": "cannot_connect"}
 
 
 async def test_choosing_manual_from_the_list(hass: HomeAssistant, simulator: Simulator) -> None:
@@ -786,7 +816,8 @@ async def test_options_change_settings_and_reload(
 
     result = await start_options(hass, entry)
     assert form_defaults(result) == settings(D828_PREFIX)
-    assert result["description_placeholders"] == {"prefix": D828_PREFIX, "taken": "-"}
+    # The dialog names the battery it edits.
+    assert result["description_placeholders"] == options_placeholders(D828_PREFIX)
 
     new = settings(D828_PREFIX, rated_capacity=10.24, poll_interval=60, timeout=2.5)
     result = await configure_options(hass, result, new)
@@ -819,7 +850,7 @@ async def test_options_unchanged_prefix_is_not_revalidated(
     assert registry.async_get(f"{D828_SOC}_2").config_entry_id == entry.entry_id
 
     result = await start_options(hass, entry)
-    assert result["description_placeholders"] == {"prefix": D828_PREFIX, "taken": D828_SOC}
+    assert result["description_placeholders"] == options_placeholders(D828_PREFIX, D828_SOC)
     # Other settings can still be changed without touching the prefix.
     result = await configure_options(hass, result, settings(D828_PREFIX, rated_capacity=10.0))
 
@@ -873,7 +904,7 @@ async def test_options_invalid_prefix_then_recovers(
     result = await configure_options(hass, result, settings("Home Battery", poll_interval=45))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_ENTITY_PREFIX: "invalid_prefix"}
-    assert result["description_placeholders"] == {"prefix": D828_PREFIX, "taken": "-"}
+    assert result["description_placeholders"] == options_placeholders(None)
     assert form_defaults(result)[CONF_ENTITY_PREFIX] == "Home Battery"
     assert form_defaults(result)[CONF_POLL_INTERVAL] == 45
     assert entry.options[CONF_ENTITY_PREFIX] == D828_PREFIX
@@ -917,10 +948,10 @@ async def test_options_entity_ids_taken_then_recovers(
     result = await start_options(hass, entry)
     result = await configure_options(hass, result, settings("home_battery"))
     assert result["errors"] == {CONF_ENTITY_PREFIX: "entity_ids_taken"}
-    assert result["description_placeholders"] == {
-        "prefix": D828_PREFIX,
-        "taken": "sensor.home_battery_state_of_charge, number.home_battery_passive_power",
-    }
+    assert result["description_placeholders"] == options_placeholders(
+        "home_battery",
+        "sensor.home_battery_state_of_charge, number.home_battery_passive_power",
+    )
     assert entry.options[CONF_ENTITY_PREFIX] == D828_PREFIX
 
     result = await configure_options(hass, result, settings("home_battery_2"))

@@ -43,6 +43,7 @@ def expected_ids(prefix: str, *, ct: bool) -> set[str]:
         ids |= {f"sensor.{prefix}_{key}" for key in CT_KEYS}
     ids |= {f"select.{prefix}_operating_mode"}
     ids |= {f"number.{prefix}_passive_power", f"number.{prefix}_passive_duration"}
+    ids |= {f"binary_sensor.{prefix}_connection"}
     return ids
 
 

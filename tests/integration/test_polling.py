@@ -1,4 +1,8 @@
-"""Polling: only ES.GetMode, once per interval; availability, backoff, repairs, IP moves."""
+"""Polling: only ES.GetMode, once per interval; availability, backoff, repairs, IP moves.
+
+Besides its polls, a healthy battery hears the port's background discovery: one broadcast a
+minute after Home Assistant starts, then one every 6 hours (see test_finder.py).
+"""
 
 from __future__ import annotations
 
@@ -46,17 +50,22 @@ async def test_healthy_battery_gets_one_getmode_per_interval(
 
     counts = battery.method_counts()
     print(f"healthy battery, 30 s interval, one simulated hour: {dict(counts)}")
-    assert counts == Counter({"ES.GetMode": HOUR // 30})
-    gaps = [b.time - a.time for a, b in pairwise(battery.received)]
+    # The polls, and the one discovery broadcast a minute after Home Assistant started.
+    assert counts == Counter({"ES.GetMode": HOUR // 30, "Marstek.GetDevice": 1})
+    assert all(d.broadcast for d in battery.received if d.method == "Marstek.GetDevice")
+    polls = [d for d in battery.received if d.method == "ES.GetMode"]
+    gaps = [b.time - a.time for a, b in pairwise(polls)]
     print(f"gap between polls: min {min(gaps):.1f} s, max {max(gaps):.1f} s")
     assert min(gaps) >= 29
 
 
-async def test_unreachable_battery_backs_off_to_one_request_per_five_minutes(
+async def test_a_battery_that_dies_after_setup_gets_at_most_twelve_requests_an_hour(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828)
     await setup_entry(hass, config_entry_for(VENUS_E_D828, poll_interval=30, timeout=1.0))
+    # Past the startup discovery window, so only what the death causes is counted.
+    await advance(hass, freezer, 90)
     battery.quirks = Quirks(silent=True)
     battery.clear_received()
 
@@ -64,25 +73,23 @@ async def test_unreachable_battery_backs_off_to_one_request_per_five_minutes(
         await advance(hass, freezer, 30)
 
     polls = [d for d in battery.received if d.method == "ES.GetMode"]
-    rediscoveries = [d for d in battery.received if d.method == "Marstek.GetDevice"]
+    broadcasts = [d for d in battery.received if d.method == "Marstek.GetDevice"]
     others = [d for d in battery.received if d.method not in ("ES.GetMode", "Marstek.GetDevice")]
     print(
-        f"unreachable battery, one simulated hour: {len(polls)} ES.GetMode, "
-        f"{len(rediscoveries)} broadcast Marstek.GetDevice"
+        f"battery dead after setup, first hour: {len(polls)} ES.GetMode + "
+        f"{len(broadcasts)} broadcast Marstek.GetDevice = {len(battery.received)} datagrams"
     )
     assert others == []
-    # Three polls at the normal interval, then doubling up to five minutes.
-    assert len(polls) <= 3 + 1 + HOUR // 300
-    late_gaps = [b.time - a.time for a, b in pairwise(polls[-6:])]
-    assert all(gap >= 299 for gap in late_gaps), late_gaps
-    # Re-discovery broadcasts (one window: a send and a resend) at most every 10 minutes.
-    assert rediscoveries
-    assert all(d.broadcast for d in rediscoveries)
-    windows = [rediscoveries[0].time]
-    windows += [b.time for a, b in pairwise(rediscoveries) if b.time - a.time > 5]
-    print(f"re-discovery windows: {len(windows)}")
-    gaps = [b - a for a, b in pairwise(windows)]
-    assert all(gap >= 599 for gap in gaps), gaps
+    assert all(d.broadcast for d in broadcasts)
+    assert len(battery.received) <= 12
+    # Three polls at the normal interval (the test's 30 s steps round it up), then 5 minutes,
+    # then every 10 minutes.
+    gaps = [round(b.time - a.time) for a, b in pairwise(polls)]
+    assert all(29 <= gap <= 61 for gap in gaps[:2]), gaps
+    assert gaps[2] >= 299
+    assert all(gap >= 599 for gap in gaps[3:]), gaps
+    # The shared re-discovery: 10 minutes after the battery went away, then 20 minutes later.
+    assert len(broadcasts) == 2
 
 
 async def test_values_survive_two_missed_polls_and_go_unavailable_on_the_third(
@@ -110,11 +117,14 @@ async def test_values_survive_two_missed_polls_and_go_unavailable_on_the_third(
     state = hass.states.get(SOC_SENSOR)
     assert state is not None
     assert state.state == STATE_UNAVAILABLE
-    assert coordinator.update_interval == timedelta(seconds=60)
+    assert coordinator.update_interval == timedelta(minutes=5)
+    connection = hass.states.get("binary_sensor.marstek_venuse_d828_connection")
+    assert connection is not None
+    assert connection.state == "off"
 
-    for expected in (120, 240, 300, 300):
+    for expected in (10, 10, 10):
         await coordinator.async_refresh()
-        assert coordinator.update_interval == timedelta(seconds=expected)
+        assert coordinator.update_interval == timedelta(minutes=expected)
 
     battery.quirks = Quirks()
     await coordinator.async_refresh()
@@ -122,6 +132,9 @@ async def test_values_survive_two_missed_polls_and_go_unavailable_on_the_third(
     assert state is not None
     assert state.state == before.state
     assert coordinator.update_interval == timedelta(seconds=30)
+    connection = hass.states.get("binary_sensor.marstek_venuse_d828_connection")
+    assert connection is not None
+    assert connection.state == "on"
 
     ours = [r for r in caplog.records if r.name.startswith("custom_components.marstek_rotation")]
     went = [r for r in ours if r.levelno >= logging.WARNING]
@@ -168,23 +181,27 @@ async def test_repair_issue_after_thirty_minutes_and_removed_on_recovery(
 
 
 async def test_battery_that_moved_to_a_new_ip_is_found_again(
-    hass: HomeAssistant, simulator: Simulator
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828)
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
-    coordinator = entry.runtime_data
+    await advance(hass, freezer, 90)  # past the startup discovery window
     await battery.move_to("127.0.0.9")
 
-    for _ in range(3):
-        await coordinator.async_refresh()
+    # Unavailable after three missed polls; the port's finder looks 10 minutes later.
+    for _ in range(6):
+        await advance(hass, freezer, 30)
     state = hass.states.get(SOC_SENSOR)
     assert state is not None
     assert state.state == STATE_UNAVAILABLE
+    assert entry.data["host"] == "127.0.0.2"
 
-    # The next poll broadcasts, finds the BLE MAC at the new address and reads it there.
-    await coordinator.async_refresh()
+    for _ in range(22):
+        await advance(hass, freezer, 30)
+    await hass.async_block_till_done()
+
     assert entry.data["host"] == "127.0.0.9"
-    assert coordinator.client.host == "127.0.0.9"
+    assert entry.runtime_data.client.host == "127.0.0.9"  # reloaded at the new address
     state = hass.states.get(SOC_SENSOR)
     assert state is not None
     assert state.state != STATE_UNAVAILABLE

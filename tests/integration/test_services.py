@@ -205,16 +205,16 @@ async def test_enabled_false_writes_a_disabled_slot(
     assert battery.manual_slots[7] == ManualSlot("22:00", "06:00", 127, -800, enabled=False)
 
 
-async def test_times_with_seconds_are_sent_as_hh_mm(
+async def test_times_from_the_time_selector_are_sent_as_hh_mm(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
-    """The UI's time selector sends "HH:MM:SS"; the battery only takes "HH:MM"."""
+    """The UI's time selector sends "HH:MM:00"; the battery only takes "HH:MM"."""
     battery, entry = await one_battery(hass, simulator)
 
     await call(
         hass,
         SET_MANUAL_SCHEDULE,
-        {"time_num": 9, "start_time": "7:05:30", "end_time": "23:59:59", "power": 0},
+        {"time_num": 9.0, "start_time": "7:05:00", "end_time": "23:59:00", "power": 0.0},
         {"device_id": device_id_of(hass, entry)},
     )
 
@@ -405,20 +405,20 @@ async def test_set_passive_mode_holds_the_power(hass: HomeAssistant, simulator: 
     assert battery.method_counts() == {SET_MODE: 1, "ES.GetMode": 2}
 
 
-async def test_set_passive_mode_accepts_the_range_limits(
+async def test_set_passive_mode_accepts_the_model_limits(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
-    battery, entry = await one_battery(hass, simulator)
+    battery, entry = await one_battery(hass, simulator)  # a Venus E: 2500 W
     target = {"device_id": device_id_of(hass, entry)}
 
-    await call(hass, SET_PASSIVE_MODE, {"power": 10000, "duration": 1}, target)
-    await call(hass, SET_PASSIVE_MODE, {"power": -10000, "duration": 86400}, target)
+    await call(hass, SET_PASSIVE_MODE, {"power": 2500, "duration": 1}, target)
+    await call(hass, SET_PASSIVE_MODE, {"power": -2500, "duration": 86400}, target)
 
     configs = [message["params"]["config"]["passive_cfg"] for message in set_mode_messages(battery)]
-    assert configs == [{"power": 10000, "cd_time": 1}, {"power": -10000, "cd_time": 86400}]
+    assert configs == [{"power": 2500, "cd_time": 1}, {"power": -2500, "cd_time": 86400}]
     passive = battery.passive
     assert passive is not None
-    assert (passive.power, passive.cd_time) == (-10000, 86400)
+    assert (passive.power, passive.cd_time) == (-2500, 86400)
 
 
 # -- validation: nothing is sent ------------------------------------------------------------
@@ -493,6 +493,63 @@ VALIDATION_CASES = [
         "invalid_days",
         {"value": "-", "allowed": "mon, tue, wed, thu, fri, sat, sun"},
         id="days-empty",
+    ),
+    # Values that used to be changed silently, then sent, are refused with the field named.
+    pytest.param(
+        SET_MANUAL_SCHEDULE,
+        {**SLOT_3, "start_time": "12:30:45"},
+        "invalid_time",
+        {"field": "start_time", "value": "12:30:45"},
+        id="start_time-with-seconds",
+    ),
+    pytest.param(
+        SET_MANUAL_SCHEDULE,
+        {**SLOT_3, "time_num": 9.99},
+        "out_of_range",
+        {"field": "time_num", "min": "0", "max": "9", "value": "9.99"},
+        id="time_num-9.99",
+    ),
+    pytest.param(
+        SET_MANUAL_SCHEDULE,
+        {**SLOT_3, "power": 800.9},
+        "out_of_range",
+        {"field": "power", "min": "-10000", "max": "10000", "value": "800.9"},
+        id="manual-power-800.9",
+    ),
+    pytest.param(
+        SET_MANUAL_SCHEDULE,
+        {**SLOT_3, "power": 2600},
+        "out_of_range",
+        {"field": "power", "min": "-2500", "max": "2500", "value": "2600"},
+        id="manual-power-beyond-the-model",
+    ),
+    pytest.param(
+        SET_PASSIVE_MODE,
+        {"power": True, "duration": 60},
+        "out_of_range",
+        {"field": "power", "min": "-10000", "max": "10000", "value": "True"},
+        id="passive-power-true",
+    ),
+    pytest.param(
+        SET_PASSIVE_MODE,
+        {"power": 500, "duration": True},
+        "out_of_range",
+        {"field": "duration", "min": "1", "max": "86400", "value": "True"},
+        id="passive-duration-true",
+    ),
+    pytest.param(
+        SET_PASSIVE_MODE,
+        {"power": "500", "duration": 60},
+        "out_of_range",
+        {"field": "power", "min": "-10000", "max": "10000", "value": "500"},
+        id="passive-power-text",
+    ),
+    pytest.param(
+        SET_PASSIVE_MODE,
+        {"power": -2501, "duration": 60},
+        "out_of_range",
+        {"field": "power", "min": "-2500", "max": "2500", "value": "-2501"},
+        id="passive-power-beyond-the-model",
     ),
     pytest.param(
         SET_MANUAL_SCHEDULE,

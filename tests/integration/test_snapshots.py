@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
 
 @latest_line_only
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.SELECT, Platform.NUMBER])
+@pytest.mark.parametrize(
+    "platform", [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SELECT, Platform.NUMBER]
+)
 async def test_platform_snapshot(  # noqa: PLR0917  # pytest fixtures are positional
     hass: HomeAssistant,
     simulator: Simulator,
@@ -77,6 +79,10 @@ async def test_diagnostics_redact_identifiers(
     text = str(diagnostics)
     assert "009b08a59a7d" not in text
     assert "SimNet" not in text
+    # The address, and the MAC's last digits inside the default prefix.
+    assert "127.0.0.3" not in text
+    assert "9a7d" not in text
+    assert diagnostics["entry"]["options"]["entity_prefix"] == "marstek_venuse_3_0_****"
     assert diagnostics["device"]["model"] == "VenusE 3.0"
     assert diagnostics["entry"]["data"]["ble_mac"] == "**REDACTED**"
     assert diagnostics["last_reading"]["status"]["soc"] == 45

@@ -64,8 +64,17 @@ def _keyword_strings(name: str) -> set[str]:
     return found
 
 
+def _strings_in(node: ast.expr) -> set[str]:
+    """The string constants an expression can evaluate to (`"a" if x else "b"` gives both)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _strings_in(node.body) | _strings_in(node.orelse)
+    return set()
+
+
 def _error_keys_in_code() -> set[str]:
-    """Form error keys: CannotProbeError("...") and `{field: "..."}` error dicts."""
+    """Form error keys: CannotProbeError("..."), `{field: "..."}` error dicts, discovery notes."""
     found: set[str] = set()
     source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
     for node in ast.walk(ast.parse(source)):
@@ -81,14 +90,21 @@ def _error_keys_in_code() -> set[str]:
                 for value in node.values
                 if isinstance(value, ast.Constant)
                 and isinstance(value.value, str)
-                and value.value.endswith(("_prefix", "_in_use", "_taken"))
+                and value.value.endswith(("_prefix", "_in_use", "_taken", "_long"))
             )
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Attribute) and target.attr == "_discovery_note"
+            for target in node.targets
+        ):
+            found |= _strings_in(node.value)
     return found
 
 
+ENTITY_KEYS = {key for section in STRINGS["entity"].values() for key in section}
+
+
 def test_exception_translation_keys_used_in_code_exist() -> None:
-    keys = _keyword_strings("translation_key") - set(STRINGS["entity"]["sensor"])
-    keys -= set(STRINGS["entity"]["select"]) | set(STRINGS["entity"]["number"])
+    keys = _keyword_strings("translation_key") - ENTITY_KEYS
     keys -= set(STRINGS["issues"]) | set(STRINGS["selector"])
     # What is left is raised: it must be an exception message.
     missing = {key for key in keys if key not in STRINGS["exceptions"]}
@@ -100,13 +116,7 @@ def test_translation_keys_passed_to_exceptions_exist() -> None:
     raised = set(re.findall(r'_invalid\(\s*"(\w+)"', source))
     raised |= set(re.findall(r'translation_key="(\w+)"', source))
     raised |= set(re.findall(r'key = "(\w+)"', source))
-    known = (
-        set(STRINGS["exceptions"])
-        | set(STRINGS["issues"])
-        | set(STRINGS["entity"]["sensor"])
-        | set(STRINGS["entity"]["select"])
-        | set(STRINGS["entity"]["number"])
-    )
+    known = set(STRINGS["exceptions"]) | set(STRINGS["issues"]) | ENTITY_KEYS
     assert raised - known == set()
     assert {"out_of_range", "write_timeout", "poll_failed"} <= raised
 
@@ -114,6 +124,7 @@ def test_translation_keys_passed_to_exceptions_exist() -> None:
 def test_config_flow_errors_and_aborts_exist() -> None:
     errors = _error_keys_in_code()
     assert {"cannot_connect", "not_marstek", "invalid_host", "port_in_use", "unknown"} <= errors
+    assert {"nothing_found", "all_configured", "prefix_too_long"} <= errors
     assert errors <= set(STRINGS["config"]["error"])
     source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
     aborts = set(re.findall(r'reason="(\w+)"', source)) | {"already_configured"}
@@ -122,13 +133,16 @@ def test_config_flow_errors_and_aborts_exist() -> None:
 
 def test_every_entity_description_has_a_name() -> None:
     keys = _keyword_strings("translation_key")
-    entity_keys = set(STRINGS["entity"]["sensor"]) | set(STRINGS["entity"]["select"])
-    entity_keys |= set(STRINGS["entity"]["number"])
-    for section in ("sensor", "select", "number"):
-        for key, value in STRINGS["entity"][section].items():
+    for section, entries in STRINGS["entity"].items():
+        for key, value in entries.items():
             assert value["name"], f"entity.{section}.{key} has no name"
     # Dynamically built keys (CT sensors) are checked by the entity tests.
-    assert {"state_of_charge", "operating_mode", "passive_power"} <= keys & entity_keys
+    assert {
+        "state_of_charge",
+        "operating_mode",
+        "passive_power",
+        "connection",
+    } <= keys & ENTITY_KEYS
 
 
 def test_icons_refer_to_existing_entities_and_services() -> None:
