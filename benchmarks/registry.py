@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from . import bench_cpu, bench_head_of_line, bench_pacing, bench_poll_rate, bench_robustness
+from . import (
+    bench_cpu,
+    bench_discovery,
+    bench_faults,
+    bench_head_of_line,
+    bench_pacing,
+    bench_poll_rate,
+    bench_robustness,
+)
 from .results import Result
 from .settings import Settings
 
@@ -21,5 +29,13 @@ class Benchmark:
 
 BENCHMARKS: tuple[Benchmark, ...] = tuple(
     Benchmark(module.NAME, module.TITLE, module.run)
-    for module in (bench_poll_rate, bench_head_of_line, bench_pacing, bench_cpu, bench_robustness)
+    for module in (
+        bench_poll_rate,
+        bench_head_of_line,
+        bench_pacing,
+        bench_cpu,
+        bench_robustness,
+        bench_discovery,
+        bench_faults,
+    )
 )

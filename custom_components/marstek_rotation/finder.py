@@ -175,8 +175,8 @@ class BatteryFinder:
         if not self._users:
             return
         now = dt_util.utcnow()
-        if schedule.periodic_at is None or schedule.periodic_at <= now:
-            schedule.periodic_at = now + NEW_BATTERY_INTERVAL
+        # Any window looks for new batteries too: the 6-hour schedule counts from it.
+        schedule.periodic_at = now + NEW_BATTERY_INTERVAL
         self._plan(schedule.periodic_at, "new batteries")
         if self._unreachable:
             schedule.unreachable_step += 1

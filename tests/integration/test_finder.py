@@ -2,6 +2,7 @@
 
 Real UDP against simulated batteries; time moves with the freezer, with the real delays
 (a window a minute after start, then every 6 hours; 10 minutes after a battery went away).
+The shared, backed-off window for unreachable batteries is measured in test_fault_figures.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.marstek_rotation.const import DOMAIN
 from custom_components.marstek_rotation.finder import FINDERS
-from simulator import BatterySpec, Quirks, Simulator
+from simulator import Simulator
 
 from .conftest import VENUS_E3_9A7D, VENUS_E_D828, VENUS_E_DEB8, config_entry_for, setup_entry
 from .test_config_flow import finish_settings
@@ -39,10 +40,6 @@ def discovery_flows(hass: HomeAssistant) -> list[dict[str, object]]:
         for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         if flow["context"]["source"] == SOURCE_INTEGRATION_DISCOVERY
     ]
-
-
-def broadcasts(battery: object) -> int:
-    return sum(1 for d in battery.received if d.broadcast)  # type: ignore[attr-defined]
 
 
 async def test_a_new_battery_is_discovered_and_added_from_the_card(
@@ -108,37 +105,6 @@ async def test_a_configured_battery_at_a_new_address_is_followed_without_a_flow(
     assert entry.data["host"] == "127.0.0.9"
     assert entry.runtime_data.client.host == "127.0.0.9"
     assert discovery_flows(hass) == []
-
-
-async def test_one_shared_window_backs_off_while_batteries_stay_away(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
-) -> None:
-    specs = [
-        BatterySpec(host=f"127.0.0.{10 + n}", firmware=156, ble_mac=f"acd92968{n:04x}")
-        for n in range(20)
-    ]
-    batteries = [await simulator.add_battery(spec) for spec in specs]
-    for spec in specs:
-        await setup_entry(hass, config_entry_for(spec, poll_interval=30, timeout=1.0))
-    await advance(hass, freezer, 90)  # past the startup window
-    for battery in batteries[:5]:
-        battery.quirks = Quirks(silent=True)
-    for battery in batteries:
-        battery.clear_received()
-
-    for _ in range(2 * 3600 // 30):
-        await advance(hass, freezer, 30)
-
-    heard = [broadcasts(battery) for battery in batteries[5:]]
-    finder = hass.data[FINDERS][30000]
-    print(
-        f"5 of 20 batteries dead for two hours: {finder.windows - 1} shared discovery windows; "
-        f"a healthy battery heard {min(heard)}..{max(heard)} broadcasts"
-    )
-    # One window 10 minutes after the first death, then 20, 40 and 80 minutes later: three
-    # fall in the first two hours. Each healthy battery hears each window once.
-    assert heard == [3] * 15
-    assert len(finder.unreachable) == 5
 
 
 async def test_the_finder_stops_with_the_last_battery_of_its_port(

@@ -88,6 +88,7 @@ async def test_impossible_powers_add_no_energy(
     freezer: FrozenDateTimeFactory,
     glitching: SimulatedBattery,
     caplog: pytest.LogCaptureFixture,
+    *,
     raw: int,
     charged_w: int,
     shown: str,
@@ -101,7 +102,10 @@ async def test_impossible_powers_add_no_energy(
     charged, discharged = (
         after - start for after, start in zip(energies(hass), before, strict=True)
     )
-    print(f"ongrid_power {raw}: charged +{charged:.4f} kWh, discharged +{discharged:.4f} kWh")
+    print(f"FIGURE|energy discharged added by ongrid_power={raw}|{discharged:g}|kWh|<= 0")
+    print(
+        f"FIGURE|energy charged added by ongrid_power={raw} (real: {charged_w} W)|{charged:g}|kWh|"
+    )
     assert value(hass, "grid_power") == shown
     assert discharged == 0
     # Each poll's sample joins the previous one: POLLS - 1 intervals of about 30 s at the
@@ -169,5 +173,5 @@ async def test_a_wall_clock_step_adds_no_energy(
     )
 
     added = energies(hass)[1] - before
-    print(f"wall-clock step of 9.5 min at 2500 W: +{added:.4f} kWh (30 s at 2500 W = 0.0208)")
+    print(f"FIGURE|energy added over a 9.5 min wall-clock step (30 s at 2500 W)|{added:g}|kWh|")
     assert added == pytest.approx(2500 * 30 / 3600 / 1000, rel=0.01)

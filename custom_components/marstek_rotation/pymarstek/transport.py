@@ -64,7 +64,7 @@ _LOGGER = logging.getLogger(__name__)
 _RECENT_RETENTION_S: Final = 120.0
 _RECENT_CAPACITY: Final = 4096
 # A request expected this much earlier or later than its rhythm predicts still counts as coming.
-_RHYTHM_SLACK_S: Final = 0.25
+_RHYTHM_SLACK_S: Final = 0.1
 
 type Address = tuple[str, int]
 
