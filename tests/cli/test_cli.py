@@ -228,6 +228,40 @@ async def test_set_schedule_disabled_every_day(device_port: int, battery: Simula
     assert (cfg["week_set"], cfg["enable"]) == (127, 0)
 
 
+async def test_set_schedule_without_days_is_refused(
+    device_port: int, battery: SimulatedBattery
+) -> None:
+    completed = await marstek(
+        device_port,
+        "set-schedule",
+        HOST,
+        "--slot=1",
+        "--start=01:00",
+        "--end=02:00",
+        "--power=-500",
+        "--days",
+        ",",
+    )
+    assert_one_line_error(completed, 2, "days must name at least one day")
+    assert battery.received == []
+
+
+async def test_a_reply_with_a_huge_integer_is_read_without_a_traceback(
+    device_port: int, battery: SimulatedBattery
+) -> None:
+    battery.quirks = Quirks(getmode_overrides={"input_energy": int("9" * 401), "bat_soc": 250})
+    completed = await marstek(device_port, "--json", "mode", HOST)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    data = completed.json()
+    assert data["soc"] is None
+    assert data["input_energy"] is None
+    assert data["implausible"] == ["bat_soc", "input_energy"]
+    assert data["mode"] == "auto"
+    text = await marstek(device_port, "mode", HOST)
+    assert "impossible values: bat_soc, input_energy" in " ".join(text.stdout.split())
+
+
 async def test_clear_schedules(device_port: int, battery: SimulatedBattery) -> None:
     completed = await marstek(device_port, "--min-interval", "0.02", "clear-schedules", HOST)
     assert completed.returncode == 0, completed.stderr

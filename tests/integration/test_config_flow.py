@@ -33,10 +33,11 @@ from custom_components.marstek_rotation.const import (
     CONF_TIMEOUT,
     DOMAIN,
 )
-from custom_components.marstek_rotation.entity_ids import planned_entity_ids
+from custom_components.marstek_rotation.entity_ids import LONGEST_ENTITY_ID_PART, planned_entity_ids
+from custom_components.marstek_rotation.naming import MAX_PREFIX_LENGTH
 from custom_components.marstek_rotation.pymarstek import MarstekClient
 from custom_components.marstek_rotation.transports import TRANSPORT_POOL
-from simulator import Quirks, Simulator
+from simulator import BatterySpec, Quirks, Simulator
 
 from .conftest import PORT, VENUS_E3_9A7D, VENUS_E_D828, VENUS_E_DEB8, config_entry_for, setup_entry
 
@@ -486,6 +487,24 @@ async def test_manual_invalid_host_then_recovers(hass: HomeAssistant, simulator:
     await finish_settings(hass, result)
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["127.255.255.255", "127.0.0.0", "255.255.255.255", "0.0.0.0", "224.0.0.251"],  # noqa: S104
+)
+async def test_manual_broadcast_or_network_address_is_refused_at_once(
+    hass: HomeAssistant, simulator: Simulator, host: str
+) -> None:
+    battery = await simulator.add_battery(VENUS_E_D828)
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"device": "manual"})
+    battery.clear_received()
+
+    result = await configure(hass, result, address(host))
+
+    assert result["errors"] == {"base": "invalid_host"}
+    assert battery.received == []  # refused before anything was sent, not after a timeout
+
+
 async def test_manual_port_in_use_then_recovers(hass: HomeAssistant, simulator: Simulator) -> None:
     await simulator.add_battery(VENUS_E_D828)
     result = await start_user_flow(hass)
@@ -651,6 +670,40 @@ async def test_settings_invalid_prefix_then_recovers(
     result = await finish_settings(hass, result, settings("home_battery"))
     assert result["options"][CONF_ENTITY_PREFIX] == "home_battery"
     assert hass.states.get("sensor.home_battery_state_of_charge") is not None
+
+
+async def test_settings_prefix_too_long_then_recovers(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"device": "acd92968d828"})
+
+    result = await configure(hass, result, settings("b" * 240))
+    assert result["errors"] == {CONF_ENTITY_PREFIX: "prefix_too_long"}
+    assert result["description_placeholders"]["max_length"] == "64"
+    # Every id a 64-character prefix produces stays within Home Assistant's 255 characters.
+    assert MAX_PREFIX_LENGTH + LONGEST_ENTITY_ID_PART <= 255
+
+    result = await finish_settings(hass, result, settings("b" * 64))
+    assert hass.states.get(f"sensor.{'b' * 64}_available_capacity") is not None
+
+
+async def test_reset_prone_firmware_is_said_where_the_interval_is_chosen(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    old = BatterySpec(host="127.0.0.5", model="VenusE 3.0", firmware=148, ble_mac="009b08a5aaaa")
+    await simulator.add_battery(old)
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"device": "009b08a5aaaa"})
+
+    assert result["step_id"] == "settings_reset_prone"
+    assert result["description_placeholders"]["fixed_in"] == "150"
+    assert result["description_placeholders"]["firmware"] == "148"
+    assert form_defaults(result)[CONF_POLL_INTERVAL] == 60
+    result = await configure(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"][CONF_POLL_INTERVAL] == 60
 
 
 async def test_settings_prefix_in_use_then_recovers(

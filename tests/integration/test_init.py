@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
+from homeassistant.components.network.network import async_get_network
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
@@ -101,3 +104,70 @@ async def test_reset_prone_firmware_raises_a_warning_repair(
     assert (
         issue_registry.async_get_issue(DOMAIN, f"reset_prone_firmware_{old_entry.entry_id}") is None
     )
+
+
+async def test_another_program_on_port_30000_does_not_block_the_integration(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A simulator, the CLI or another tool holding 30000 on an address of its own is fine."""
+    await simulator.add_battery(VENUS_E_D828)  # the simulator itself holds 127.0.0.2:30000
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as other_program:
+        other_program.bind(("127.0.0.77", 30000))
+        entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+        assert entry.state is ConfigEntryState.LOADED
+    # Home Assistant took the address it uses towards the battery, not every address.
+    assert entry.runtime_data.local_endpoint == ("127.0.0.1", 30000)
+
+
+async def test_the_same_address_and_port_in_use_is_said(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as other_program:
+        other_program.bind(("127.0.0.1", 30000))  # a true collision
+        entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+        assert entry.state is ConfigEntryState.SETUP_RETRY
+        assert entry.reason is not None
+        assert "127.0.0.1:30000" in entry.reason
+
+
+async def test_default_network_settings_reach_a_battery(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """No adapter chosen in the network settings: Home Assistant's own source lookup decides."""
+    network = await async_get_network(hass)
+    await network.async_reconfig({"configured_adapters": []})  # back to automatic
+    await simulator.add_battery(VENUS_E_D828)
+
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.local_endpoint == ("127.0.0.1", 30000)
+
+
+async def test_upgrade_switches_the_per_poll_timestamp_sensor_off(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Entries from 1.1 had `last_read` enabled; it filled the logbook at every poll."""
+    await simulator.add_battery(VENUS_E_D828)
+    entry = config_entry_for(VENUS_E_D828)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, minor_version=1)
+    last_read = entity_registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "acd92968d828_last_read",
+        config_entry=entry,
+        suggested_object_id="marstek_venuse_d828_last_read",
+    )
+    assert last_read.disabled_by is None
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.minor_version == 2
+    migrated = entity_registry.async_get(last_read.entity_id)
+    assert migrated is not None
+    assert migrated.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    # Set up anew, it is created switched off.
+    assert hass.states.get(last_read.entity_id) is None

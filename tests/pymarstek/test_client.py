@@ -23,7 +23,7 @@ from pymarstek import (
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
 
 from .conftest import PeerFactory
-from .fake_peer import result_reply
+from .fake_peer import answer_with, result_reply
 from .timing import report
 
 HOST = "127.0.0.2"
@@ -371,3 +371,63 @@ async def test_malformed_mode_reply_is_a_protocol_error(
     peer = await make_peer("127.0.0.2", odd)
     with pytest.raises(MarstekProtocolError, match="bat_soc"):
         await MarstekClient(transport, peer.host, peer.port, timeout=1).get_mode()
+
+
+async def test_a_parser_surprise_still_leaves_as_a_protocol_error(
+    transport: MarstekTransport, make_peer: PeerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever a parser runs into, only MarstekError may leave the library.
+    peer = await make_peer("127.0.0.2", answer_with({"id": 0, "mode": "Auto", "bat_soc": 50}))
+
+    def explode(*_args: object, **_kwargs: object) -> object:
+        msg = "int too large to convert to float"
+        raise OverflowError(msg)
+
+    monkeypatch.setattr("pymarstek.client.parse_mode_status", explode)
+    client = MarstekClient(transport, peer.host, peer.port, timeout=1)
+    with pytest.raises(MarstekProtocolError, match="OverflowError"):
+        await client.get_mode()
+
+
+async def test_a_huge_integer_is_dropped_not_raised(
+    transport: MarstekTransport, make_peer: PeerFactory
+) -> None:
+    result = {"id": 0, "mode": "Auto", "bat_soc": 50, "input_energy": int("9" * 401)}
+    peer = await make_peer("127.0.0.2", answer_with(result))
+    status = await MarstekClient(transport, peer.host, peer.port, timeout=1).get_mode()
+    assert status.soc == 50
+    assert status.input_energy is None
+    assert status.implausible == ("input_energy",)
+
+
+@pytest.mark.parametrize(
+    ("model", "allowed", "refused"),
+    [
+        ("Venus A", 1200, 1201),
+        ("VenusD", 2200, 2201),
+        ("VenusE 3.0", 2500, 2501),
+        (None, 10000, 10001),
+    ],
+)
+def test_writes_are_checked_against_the_models_limit(
+    transport: MarstekTransport, model: str | None, allowed: int, refused: int
+) -> None:
+    client = MarstekClient(transport, "127.0.0.2", model=model)
+    assert client.check_power("power", -allowed) == -allowed
+    assert client.check_power("power", float(allowed)) == allowed
+    with pytest.raises(MarstekValidationError) as caught:
+        client.check_power("power", refused)
+    assert caught.value.limits == (-allowed, allowed)
+    for bad in (True, 800.9, "800", None):
+        with pytest.raises(MarstekValidationError):
+            client.check_power("power", bad)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["0.0.0.0", "255.255.255.255", "127.255.255.255", "127.0.0.0", "224.0.0.251", "240.0.0.1"],  # noqa: S104
+)
+def test_a_host_must_be_one_device(transport: MarstekTransport, host: str) -> None:
+    with pytest.raises(MarstekValidationError) as caught:
+        MarstekClient(transport, host)
+    assert caught.value.field == "host"

@@ -109,3 +109,78 @@ async def test_a_broadcast_keeps_the_spacing_to_every_known_battery(
     gaps = [later - earlier for earlier, later in pairwise(times)]
     print(f"gaps around a broadcast at 0.3 s spacing: {[round(gap, 3) for gap in gaps]}")
     assert all(gap >= 0.29 for gap in gaps), gaps
+
+
+async def _poll_every(client: MarstekClient, start: float, period: float, count: int) -> None:
+    loop = asyncio.get_running_loop()
+    for n in range(count):
+        await asyncio.sleep(max(0.0, start + n * period - loop.time()))
+        await client.get_mode()
+
+
+async def test_a_broadcast_waits_for_a_gap_instead_of_delaying_a_poll(
+    sim: Simulator, device_port: int
+) -> None:
+    """The next poll is due 0.05 s after the broadcast is asked for: it goes first, on time."""
+    battery = await sim.add_battery(BatterySpec(host="127.0.0.2", ble_mac="acd92968d828"))
+    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0.3) as transport:
+        client = MarstekClient(transport, "127.0.0.2", device_port, timeout=1.0)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        poller = asyncio.create_task(_poll_every(client, start, 1.0, 4))
+        await asyncio.sleep(max(0.0, start + 1.95 - loop.time()))  # poll 3 is due at 2.0
+        await discover_devices(
+            transport,
+            broadcast_address=BROADCAST_HUB,
+            port=device_port,
+            duration=0.2,
+            resends=0,
+            gap_wait=2.0,
+        )
+        await poller
+
+    polls = [d.loop_time - start for d in battery.received if d.method == "ES.GetMode"]
+    [broadcast] = [d.loop_time - start for d in battery.received if d.broadcast]
+    print(f"polls at {[round(t, 3) for t in polls]}, broadcast at {broadcast:.3f}")
+    # Every poll on its rhythm; the broadcast between two polls, spaced from both.
+    assert all(abs(at - n) < 0.05 for n, at in enumerate(polls)), polls
+    assert 2.29 < broadcast < 2.71
+
+
+async def test_a_broadcast_does_not_wait_for_a_dead_batterys_reply(
+    sim: Simulator, device_port: int
+) -> None:
+    await sim.add_battery(BatterySpec(host="127.0.0.2"), quirks=Quirks(silent=True))
+    alive = await sim.add_battery(BatterySpec(host="127.0.0.3", ble_mac="acd92968d829"))
+    async with MarstekTransport(device_port, "127.0.0.1", min_interval=0.2) as transport:
+        dead = MarstekClient(transport, "127.0.0.2", device_port, timeout=3.0)
+        waiting = asyncio.create_task(dead.get_mode())
+        await asyncio.sleep(0.05)
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        found = await discover_devices(
+            transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.3, resends=0
+        )
+        waiting.cancel()
+    [broadcast] = [d.loop_time for d in alive.received if d.broadcast]
+    print(f"broadcast sent {broadcast - asked:.3f} s after it was asked for")
+    # The dead battery's request is 0.05 s old: only its spacing (0.2 s) is waited for.
+    assert broadcast - asked < 0.3
+    assert [device.host for device in found] == ["127.0.0.3"]
+
+
+async def test_a_window_keeps_a_bounded_number_of_batteries(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    for n in range(6):
+        await sim.add_battery(BatterySpec(host=f"127.0.0.{2 + n}", ble_mac=f"acd9296800{n:02x}"))
+    devices = await discover_devices(
+        sim_transport,
+        broadcast_address=BROADCAST_HUB,
+        port=device_port,
+        duration=0.3,
+        resends=0,
+        max_devices=4,
+    )
+    assert len(devices) == 4
+    assert sim_transport.stats.dropped_window_full == 2

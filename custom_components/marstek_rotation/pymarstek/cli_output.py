@@ -81,6 +81,7 @@ def mode_text(status: ModeStatus) -> str:
             ("CT total", _unit(status.total_power, "W")),
             ("CT input energy", _unit(status.input_energy, "Wh")),
             ("CT output energy", _unit(status.output_energy, "Wh")),
+            ("impossible values", ", ".join(status.implausible) or None),
         ]
     )
 
