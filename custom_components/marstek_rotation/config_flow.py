@@ -85,6 +85,9 @@ STEP_SETTINGS = "settings"
 STEP_SETTINGS_RESET_PRONE = "settings_reset_prone"
 
 
+type ProbeOutcome = tuple[DeviceInfo | None, dict[str, str]]
+
+
 class CannotProbeError(Exception):
     """Probing a battery failed; `key` is the translated form error."""
 
@@ -124,6 +127,14 @@ async def async_probe(hass: HomeAssistant, host: str, port: int) -> DeviceInfo:
     if device.unique_id is None:
         raise CannotProbeError("not_marstek")
     return device
+
+
+async def async_probe_for_form(hass: HomeAssistant, host: str, port: int) -> ProbeOutcome:
+    """Probe for a form: the battery, or the form errors to show instead."""
+    try:
+        return await async_probe(hass, host, port), {}
+    except CannotProbeError as err:
+        return None, {"base": err.key}
 
 
 def _box(low: float, high: float, step: float, unit: str | None = None) -> NumberSelector:
@@ -217,11 +228,8 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
             if choice == MANUAL_ENTRY or choice not in self._discovered:
                 return await self.async_step_manual()
             found = self._discovered[choice]
-            try:
-                self._device = await async_probe(self.hass, found.host, DEFAULT_PORT)
-            except CannotProbeError as err:
-                errors["base"] = err.key
-            else:
+            self._device, errors = await async_probe_for_form(self.hass, found.host, DEFAULT_PORT)
+            if self._device is not None:
                 self._port = DEFAULT_PORT
                 return await self._async_device_identified()
         else:
@@ -272,13 +280,10 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is None and self._discovery_note is not None:
             errors["base"] = self._discovery_note
         if user_input is not None:
-            try:
-                self._device = await async_probe(
-                    self.hass, user_input[CONF_HOST], user_input[CONF_PORT]
-                )
-            except CannotProbeError as err:
-                errors["base"] = err.key
-            else:
+            self._device, errors = await async_probe_for_form(
+                self.hass, user_input[CONF_HOST], user_input[CONF_PORT]
+            )
+            if self._device is not None:
                 self._port = user_input[CONF_PORT]
                 return await self._async_device_identified()
         host = user_input[CONF_HOST] if user_input else None
@@ -332,13 +337,10 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         assert candidate is not None  # noqa: S101  # set by the discovery step
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                self._device = await async_probe(
-                    self.hass, candidate[CONF_HOST], candidate[CONF_PORT]
-                )
-            except CannotProbeError as err:
-                errors["base"] = err.key
-            else:
+            self._device, errors = await async_probe_for_form(
+                self.hass, candidate[CONF_HOST], candidate[CONF_PORT]
+            )
+            if self._device is not None:
                 self._port = candidate[CONF_PORT]
                 return await self._async_device_identified()
         return self.async_show_form(
@@ -415,11 +417,10 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                device = await async_probe(self.hass, user_input[CONF_HOST], user_input[CONF_PORT])
-            except CannotProbeError as err:
-                errors["base"] = err.key
-            else:
+            device, errors = await async_probe_for_form(
+                self.hass, user_input[CONF_HOST], user_input[CONF_PORT]
+            )
+            if device is not None:
                 await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(

@@ -113,24 +113,30 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         self._update_firmware_issue()
 
     def _update_firmware_issue(self) -> None:
-        issue_id = f"{ISSUE_RESET_PRONE_FIRMWARE}_{self.config_entry.entry_id}"
         fixed_in = reset_prone_fixed_in(self.device.model, self.device.firmware_version)
         if fixed_in is None:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            ir.async_delete_issue(
+                self.hass, DOMAIN, f"{ISSUE_RESET_PRONE_FIRMWARE}_{self.config_entry.entry_id}"
+            )
             return
+        self._raise_issue(
+            ISSUE_RESET_PRONE_FIRMWARE,
+            ir.IssueSeverity.WARNING,
+            model=self.device.model,
+            firmware=str(self.device.firmware_version),
+            fixed_in=str(fixed_in),
+        )
+
+    def _raise_issue(self, key: str, severity: ir.IssueSeverity, **placeholders: str) -> None:
+        """A repair issue of this battery (its id carries the entry id; removed with it)."""
         ir.async_create_issue(
             self.hass,
             DOMAIN,
-            issue_id,
+            f"{key}_{self.config_entry.entry_id}",
             is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_RESET_PRONE_FIRMWARE,
-            translation_placeholders={
-                "name": self.config_entry.title,
-                "model": self.device.model,
-                "firmware": str(self.device.firmware_version),
-                "fixed_in": str(fixed_in),
-            },
+            severity=severity,
+            translation_key=key,
+            translation_placeholders={"name": self.config_entry.title, **placeholders},
         )
 
     # -- polling ----------------------------------------------------------------------------
@@ -199,18 +205,11 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         self.update_interval = self.base_interval
 
     def _create_unreachable_issue(self) -> None:
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"{ISSUE_UNREACHABLE}_{self.config_entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_UNREACHABLE,
-            translation_placeholders={
-                "name": self.config_entry.title,
-                "host": self.client.host,
-                "port": str(self.client.port),
-            },
+        self._raise_issue(
+            ISSUE_UNREACHABLE,
+            ir.IssueSeverity.ERROR,
+            host=self.client.host,
+            port=str(self.client.port),
         )
 
     # -- writes -----------------------------------------------------------------------------

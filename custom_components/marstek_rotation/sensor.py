@@ -63,16 +63,30 @@ def _ct_present(data: MarstekData) -> bool:
     return data.status.total_power is not None or data.status.a_power is not None
 
 
-def _ct_power(attribute: str, label: str) -> MarstekSensorDescription:
+def _power(key: str, attribute: str, *, ct: bool = False) -> MarstekSensorDescription:
+    """A power reading in W; CT powers exist only where the reply has them, off by default."""
     return MarstekSensorDescription(
-        key=f"ct_{label}_power",
-        translation_key=f"ct_{label}_power",
+        key=key,
+        translation_key=key,
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        entity_registry_enabled_default=False,
+        entity_registry_enabled_default=not ct,
         value_fn=lambda data: getattr(data.status, attribute),
-        exists_fn=_ct_present,
+        exists_fn=_ct_present if ct else lambda _: True,
+    )
+
+
+def _capacity(key: str, *, free: bool) -> MarstekSensorDescription:
+    """Energy stored (or room left) in kWh, from the SOC and the rated capacity."""
+    return MarstekSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENERGY_STORAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data: _capacity_part(data, free=free),
     )
 
 
@@ -92,40 +106,10 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         options=[mode.value for mode in OperatingMode],
         value_fn=_mode,
     ),
-    MarstekSensorDescription(
-        key="grid_power",
-        translation_key="grid_power",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        value_fn=lambda data: data.status.ongrid_power,
-    ),
-    MarstekSensorDescription(
-        key="offgrid_power",
-        translation_key="offgrid_power",
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        value_fn=lambda data: data.status.offgrid_power,
-    ),
-    MarstekSensorDescription(
-        key="remaining_capacity",
-        translation_key="remaining_capacity",
-        device_class=SensorDeviceClass.ENERGY_STORAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=2,
-        value_fn=lambda data: _capacity_part(data, free=False),
-    ),
-    MarstekSensorDescription(
-        key="available_capacity",
-        translation_key="available_capacity",
-        device_class=SensorDeviceClass.ENERGY_STORAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=2,
-        value_fn=lambda data: _capacity_part(data, free=True),
-    ),
+    _power("grid_power", "ongrid_power"),
+    _power("offgrid_power", "offgrid_power"),
+    _capacity("remaining_capacity", free=False),
+    _capacity("available_capacity", free=True),
     MarstekSensorDescription(
         key="rated_capacity",
         translation_key="rated_capacity",
@@ -134,10 +118,10 @@ SENSORS: tuple[MarstekSensorDescription, ...] = (
         suggested_display_precision=2,
         value_fn=lambda data: data.rated_capacity,
     ),
-    _ct_power("a_power", "phase_a"),
-    _ct_power("b_power", "phase_b"),
-    _ct_power("c_power", "phase_c"),
-    _ct_power("total_power", "total"),
+    _power("ct_phase_a_power", "a_power", ct=True),
+    _power("ct_phase_b_power", "b_power", ct=True),
+    _power("ct_phase_c_power", "c_power", ct=True),
+    _power("ct_total_power", "total_power", ct=True),
     MarstekSensorDescription(
         key="last_read",
         translation_key="last_read",

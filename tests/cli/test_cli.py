@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 from .conftest import BROADCAST_HUB
 
@@ -149,17 +150,7 @@ async def test_set_mode_passive(device_port: int, battery: SimulatedBattery) -> 
         ("ai", {"mode": "AI", "ai_cfg": {"enable": 1}}, "AI"),
         (
             "manual",
-            {
-                "mode": "Manual",
-                "manual_cfg": {
-                    "time_num": 9,
-                    "start_time": "00:00",
-                    "end_time": "00:00",
-                    "week_set": 0,
-                    "power": 0,
-                    "enable": 0,
-                },
-            },
+            NEUTRAL_MANUAL_CONFIG,
             "Manual",
         ),
     ],

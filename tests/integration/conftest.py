@@ -52,6 +52,14 @@ VENUS_E_DEB8 = BatterySpec(
 )
 
 
+def fleet_specs(count: int, first_host: int = 10) -> list[BatterySpec]:
+    """`count` Venus E batteries on 127.0.0.<first_host> and up, each with its own MAC."""
+    return [
+        BatterySpec(host=f"127.0.0.{first_host + n}", firmware=156, ble_mac=f"acd92968{n:04x}")
+        for n in range(count)
+    ]
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components in every test here."""

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from simulator import Quirks, Simulator
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, set_link_timing, setup_entry
 
@@ -171,17 +172,7 @@ async def test_select_writes_each_mode_to_the_battery(
     assert writes[-1].payload is not None
     assert writes[-1].payload["id"] == 0
     config = writes[-1].payload["config"]
-    assert config == {
-        "mode": "Manual",
-        "manual_cfg": {
-            "time_num": 9,
-            "start_time": "00:00",
-            "end_time": "00:00",
-            "week_set": 0,
-            "power": 0,
-            "enable": 0,
-        },
-    }
+    assert config == NEUTRAL_MANUAL_CONFIG
 
     await select_mode(hass, "ai")
     assert battery.mode == "AI"

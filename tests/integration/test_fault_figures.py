@@ -16,9 +16,9 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
+from simulator import Quirks, SimulatedBattery, Simulator
 
-from .conftest import VENUS_E_D828, config_entry_for, setup_entry
+from .conftest import VENUS_E_D828, config_entry_for, fleet_specs, setup_entry
 
 pytestmark = pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
 
@@ -95,10 +95,7 @@ async def test_a_battery_that_dies_after_setup(
 async def test_five_of_twenty_batteries_die(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    specs = [
-        BatterySpec(host=f"127.0.0.{10 + n}", firmware=156, ble_mac=f"acd92968{n:04x}")
-        for n in range(20)
-    ]
+    specs = fleet_specs(20)
     batteries = [await simulator.add_battery(spec) for spec in specs]
     for spec in specs:
         await setup_entry(hass, config_entry_for(spec, poll_interval=30, timeout=1.0))
@@ -129,10 +126,7 @@ async def test_five_of_twenty_batteries_die(
 async def test_a_healthy_household_hears_few_discovery_broadcasts(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    specs = [
-        BatterySpec(host=f"127.0.0.{2 + n}", firmware=156, ble_mac=f"acd92968{n:04x}")
-        for n in range(3)
-    ]
+    specs = fleet_specs(3, first_host=2)
     batteries = [await simulator.add_battery(spec) for spec in specs]
     for spec in specs:
         await setup_entry(hass, config_entry_for(spec, poll_interval=30))

@@ -19,9 +19,9 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.marstek_rotation.const import DOMAIN
-from simulator import BatterySpec, Quirks, Simulator
+from simulator import Quirks, Simulator
 
-from .conftest import VENUS_E_D828, config_entry_for, setup_entry
+from .conftest import VENUS_E_D828, config_entry_for, fleet_specs, setup_entry
 
 # Time moves with the wall clock (so UDP timeouts fire) and jumps when a test ticks it.
 pytestmark = pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
@@ -210,12 +210,7 @@ async def test_battery_that_moved_to_a_new_ip_is_found_again(
 async def test_twenty_batteries_with_five_dead_poll_without_head_of_line_blocking(
     hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
-    specs = [
-        BatterySpec(
-            host=f"127.0.0.{10 + n}", model="VenusE", firmware=156, ble_mac=f"acd92968{n:04x}"
-        )
-        for n in range(20)
-    ]
+    specs = fleet_specs(20)
     batteries = []
     for spec in specs:
         batteries.append(await simulator.add_battery(spec))

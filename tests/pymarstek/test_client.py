@@ -21,6 +21,7 @@ from pymarstek import (
     OperatingMode,
 )
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 from .conftest import PeerFactory
 from .fake_peer import answer_with, result_reply
@@ -108,17 +109,7 @@ async def test_get_mode_with_ct_fields(
         (OperatingMode.AI, {"mode": "AI", "ai_cfg": {"enable": 1}}, "AI"),
         (
             OperatingMode.MANUAL,
-            {
-                "mode": "Manual",
-                "manual_cfg": {
-                    "time_num": 9,
-                    "start_time": "00:00",
-                    "end_time": "00:00",
-                    "week_set": 0,
-                    "power": 0,
-                    "enable": 0,
-                },
-            },
+            NEUTRAL_MANUAL_CONFIG,
             "Manual",
         ),
     ],

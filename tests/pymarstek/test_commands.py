@@ -18,6 +18,7 @@ from pymarstek import (
     set_mode_params,
     ups_config,
 )
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 
 def test_getter_and_discovery_params() -> None:
@@ -99,17 +100,7 @@ def test_manual_slot_config_disabled_and_padded_times() -> None:
 
 
 def test_neutral_manual_config_is_slot_nine_disabled() -> None:
-    assert neutral_manual_config() == {
-        "mode": "Manual",
-        "manual_cfg": {
-            "time_num": 9,
-            "start_time": "00:00",
-            "end_time": "00:00",
-            "week_set": 0,
-            "power": 0,
-            "enable": 0,
-        },
-    }
+    assert neutral_manual_config() == NEUTRAL_MANUAL_CONFIG
 
 
 def test_disabled_slot() -> None:

@@ -8,23 +8,14 @@ from typing import Any
 import pytest
 
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 from .udp_client import UdpClient
 
 GET_MODE = {"id": 0}
 TO_MANUAL = {
     "id": 0,
-    "config": {
-        "mode": "Manual",
-        "manual_cfg": {
-            "time_num": 9,
-            "start_time": "00:00",
-            "end_time": "00:00",
-            "week_set": 0,
-            "power": 0,
-            "enable": 0,
-        },
-    },
+    "config": NEUTRAL_MANUAL_CONFIG,
 }
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from simulator import BatterySpec, ManualSlot, SimulatedBattery, Simulator
+from tests.wire import NEUTRAL_MANUAL_CONFIG
 
 if TYPE_CHECKING:
     from .udp_client import UdpClient
@@ -38,17 +39,7 @@ async def set_mode(
         ({"mode": "UPS", "ups_cfg": {"enable": 1}}, "UPS"),
         ({"mode": "Passive", "passive_cfg": {"power": -1000, "cd_time": 300}}, "Passive"),
         (
-            {
-                "mode": "Manual",
-                "manual_cfg": {
-                    "time_num": 9,
-                    "start_time": "00:00",
-                    "end_time": "00:00",
-                    "week_set": 0,
-                    "power": 0,
-                    "enable": 0,
-                },
-            },
+            NEUTRAL_MANUAL_CONFIG,
             "Manual",
         ),
     ],

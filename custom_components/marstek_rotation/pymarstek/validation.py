@@ -142,21 +142,24 @@ def require_port(field: str, value: object, *, allow_zero: bool = False) -> int:
 
 def require_positive_seconds(field: str, value: object) -> float:
     """Return a positive, finite number of seconds, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        msg = f"{field} must be a positive number of seconds, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
-    if value == float("inf"):
-        msg = f"{field} must be a finite number of seconds, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
-    return float(value)
+    return _require_seconds(field, value, allow_zero=False)
 
 
 def require_non_negative_seconds(field: str, value: object) -> float:
     """Return a finite number of seconds >= 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        msg = f"{field} must be zero or a positive number of seconds, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
+    return _require_seconds(field, value, allow_zero=True)
+
+
+def _require_seconds(field: str, value: object, *, allow_zero: bool) -> float:
+    kind = "zero or a positive" if allow_zero else "a positive"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (value >= 0 if allow_zero else value > 0)
+    ):
+        msg = f"{field} must be {kind} number of seconds, got {value!r}"
+        raise MarstekValidationError(field=field, message=msg, value=value)
     if value == float("inf"):
         msg = f"{field} must be a finite number of seconds, got {value!r}"
-        raise MarstekValidationError(field=field, message=msg)
+        raise MarstekValidationError(field=field, message=msg, value=value)
     return float(value)
