@@ -1,28 +1,37 @@
-"""A simulated household for the rotation package: three batteries, a P1 meter, a forecast.
+"""A simulated household for the rotation package: batteries, a P1 meter, a forecast, a clock.
 
-The batteries are the simulator's (real UDP on loopback, real integration); the package is
-loaded from packages/ the way Home Assistant merges packages; time moves with the freezer.
+The batteries are the simulator's (real UDP on loopback, real integration); the package and its
+household file are loaded from packages/ the way Home Assistant merges packages; time moves with
+the freezer. The P1 meter is either a value the test sets or, with `meter=True`, the simulated
+household's grid power: then batteries in Auto really absorb the surplus the test's sun makes.
+
+MARSTEK_ROTATION_PACKAGES=<dir> runs the scenarios against the package files in another folder
+(for instance an earlier release, to show that a scenario fails there).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+import os
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config as conf_util
 from homeassistant.components import persistent_notification
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import async_get_platforms
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict, parse_yaml
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from simulator import BatterySpec, SimulatedBattery, Simulator
 from tests.integration.conftest import (  # noqa: F401  # fixtures, re-used here
@@ -37,9 +46,13 @@ from tests.integration.conftest import (  # noqa: F401  # fixtures, re-used here
     setup_entry,
 )
 
+from .writes import WriteReport
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = REPO_ROOT / "packages" / "marstek_rotation.yaml"
-DASHBOARD = REPO_ROOT / "dashboards" / "marstek_rotation_card.yaml"
+PACKAGES = Path(os.environ.get("MARSTEK_ROTATION_PACKAGES", REPO_ROOT / "packages"))
+PACKAGE = PACKAGES / "marstek_rotation.yaml"
+HOUSEHOLD = PACKAGES / "marstek_rotation_household.yaml"
+DASHBOARD = REPO_ROOT / "dashboards" / "marstek_rotation.yaml"
 TIME_ZONE = "Europe/Brussels"
 
 # The domains the package configures, in the order Home Assistant would need them.
@@ -54,10 +67,20 @@ PACKAGE_DOMAINS = (
     "script",
     "automation",
 )
+# What a restart re-creates of the package (helpers keep their state, as they restore it).
+RESTARTED_DOMAINS = ("template", "script", "automation")
 
 P1 = "sensor.p1_meter_power"
 WEATHER = "weather.forecast_home"
 FORECAST_SOURCE = "sensor.test_forecast_source"
+HOUSEHOLD_PREFIXES = ("marstek_venuse_d828", "marstek_venuse_3_0_9a7d", "marstek_venuse_deb8")
+# Batteries 4 to 6 of a larger household (Venus E, made-up MACs, consecutive loopback hosts).
+EXTRA_SPECS = tuple(
+    BatterySpec(host=f"127.0.0.{5 + index}", ble_mac=f"02000000{index + 3:04x}", mode="Manual")
+    for index in range(3)
+)
+EXTRA_PREFIXES = tuple(f"marstek_venuse_{index + 3:04x}" for index in range(3))
+REMOVE = object()  # a household key to leave out
 
 # A weather entity whose hourly forecast the test writes into FORECAST_SOURCE's attribute.
 TEST_WEATHER_YAML = f"""
@@ -76,38 +99,57 @@ FOREIGN_LOGGERS = ("custom_components.marstek_rotation", "asyncio")
 FOREIGN_MESSAGES = ("We found a custom integration",)
 
 
-def load_package(
-    batteries: Sequence[dict[str, str]] | None = None,
-    p1_sensor: str | None = None,
-    weather_entity: str | None = None,
-) -> dict[str, Any]:
-    """The package as Home Assistant's YAML loader reads it, optionally re-configured.
+def load_package() -> dict[str, Any]:
+    """The package as Home Assistant's YAML loader reads it."""
+    return load_yaml_dict(PACKAGE)
 
-    Changing the household block (the one place that names batteries) is how a user adapts it.
+
+def load_household(**changes: Any) -> dict[str, Any]:
+    """The household file as Home Assistant reads it, with keys changed as a user would.
+
+    `batteries=[...]`, `p1_sensor=...`, `weather_entity=...` and so on replace that key of the
+    household block; REMOVE leaves the key out.
     """
-    package = load_yaml_dict(PACKAGE)
-    household = package["template"][0]["variables"]
-    if batteries is not None:
-        household["batteries"] = [dict(battery) for battery in batteries]
-    if p1_sensor is not None:
-        household["p1_sensor"] = p1_sensor
-    if weather_entity is not None:
-        household["weather_entity"] = weather_entity
-    return package
+    household = load_yaml_dict(HOUSEHOLD)
+    block = household["template"][0]["variables"]
+    for key, value in changes.items():
+        if value is REMOVE:
+            block.pop(key, None)
+        elif key == "batteries":
+            block[key] = [dict(battery) for battery in value]
+        else:
+            block[key] = value
+    return household
+
+
+def batteries_block(prefixes: Iterable[str]) -> list[dict[str, str]]:
+    """Household rows for these prefixes, labelled Battery 1, 2, ..."""
+    return [
+        {"prefix": prefix, "label": f"Battery {index}", "phase": f"L{(index - 1) % 3 + 1}"}
+        for index, prefix in enumerate(prefixes, start=1)
+    ]
 
 
 async def async_setup_package(
-    hass: HomeAssistant, package: dict[str, Any], extra: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    package: dict[str, Any] | None = None,
+    household: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    *,
+    with_household: bool = True,
 ) -> dict[str, Any]:
-    """Merge the package as `homeassistant: packages:` does and set up every domain it uses.
+    """Merge the package files as `homeassistant: packages:` does and set up every domain.
 
-    `extra` is the rest of the user's configuration (merged with the package, as in real life).
+    `extra` is the rest of the user's configuration (merged with the packages, as in real life).
+    Returns the merged configuration (what a restart reloads).
     """
-    config: dict[str, Any] = {
-        **(extra or {}),
-        "homeassistant": {"packages": {"marstek_rotation": package}},
-    }
-    await conf_util.merge_packages_config(hass, config, config["homeassistant"]["packages"])
+    packages = {"marstek_rotation": package if package is not None else load_package()}
+    if with_household:
+        packages["marstek_rotation_household"] = (
+            household if household is not None else load_household()
+        )
+    config: dict[str, Any] = {**(extra or {}), "homeassistant": {"packages": packages}}
+    await conf_util.merge_packages_config(hass, config, packages)
     for domain in PACKAGE_DOMAINS:
         assert await async_setup_component(hass, domain, config), domain
         # As at a real start: every entity exists before the automations attach their triggers.
@@ -139,7 +181,7 @@ def slot_dict(battery: SimulatedBattery, index: int) -> dict[str, Any]:
 
 
 class Household:
-    """Three simulated batteries under the package, a P1 meter and a forecast the test drives."""
+    """Simulated batteries under the package, a P1 meter and a forecast the test drives."""
 
     def __init__(
         self,
@@ -156,7 +198,11 @@ class Household:
         self.a: SimulatedBattery
         self.b: SimulatedBattery
         self.c: SimulatedBattery
+        self.extra: list[SimulatedBattery] = []
+        self.entries: list[MockConfigEntry] = []
         self.notifications: dict[str, str] = {}
+        self.config: dict[str, Any] = {}
+        self.follow_meter = False
 
     # --- building -----------------------------------------------------------------------
 
@@ -164,28 +210,41 @@ class Household:
         self,
         socs: tuple[float, float, float] = (60.0, 45.0, 80.0),
         package: dict[str, Any] | None = None,
+        household: dict[str, Any] | None = None,
         state: str | None = "rotating",
         settle: float = 300.0,
+        *,
+        modes: tuple[str, str, str] | None = None,
+        meter: bool = False,
+        extra_batteries: int = 0,
+        poll_timeout: float = 1.0,
     ) -> None:
         """Batteries, integration entries, the package with its defaults, and a quiet meter.
 
         With a `state`, the rotation is put in it and `settle` seconds pass (the cooldown after
-        the first activation) before the batteries' records are cleared.
+        the first activation) before the batteries' records are cleared. `meter` makes the P1
+        sensor follow the simulated household; `extra_batteries` adds up to three Venus E;
+        `poll_timeout` is the integration's timeout (short: a silent battery costs less time).
         """
-        specs = (VENUS_E_D828, VENUS_E3_9A7D, VENUS_E_DEB8)
-        self.a, self.b, self.c = [
-            await self.sim.add_battery(_with_soc(spec, soc))
-            for spec, soc in zip(specs, socs, strict=True)
+        specs = [VENUS_E_D828, VENUS_E3_9A7D, VENUS_E_DEB8]
+        specs = [
+            replace(spec, soc=soc, mode=modes[index] if modes else spec.mode)
+            for index, (spec, soc) in enumerate(zip(specs, socs, strict=True))
         ]
-        for spec in specs:
-            await setup_entry(self.hass, config_entry_for(spec))
-        await self.async_set_p1(0)
+        self.a, self.b, self.c = [await self.sim.add_battery(spec) for spec in specs]
+        self.extra = [await self.sim.add_battery(spec) for spec in EXTRA_SPECS[:extra_batteries]]
+        for spec in specs + list(EXTRA_SPECS[:extra_batteries]):
+            self.entries.append(
+                await setup_entry(self.hass, config_entry_for(spec, timeout=poll_timeout))
+            )
+        self.follow_meter = meter
+        await self.async_set_p1(self.sim.meter.power if meter else 0)
         self.set_forecast([])
         # Always loaded by Home Assistant itself; the package notifies through it.
         assert await async_setup_component(self.hass, "persistent_notification", {})
         persistent_notification.async_register_callback(self.hass, self._on_notifications)
-        await async_setup_package(
-            self.hass, package or load_package(), extra=parse_yaml(TEST_WEATHER_YAML)
+        self.config = await async_setup_package(
+            self.hass, package, household, extra=parse_yaml(TEST_WEATHER_YAML)
         )
         # What the first start does (the automation "first run").
         self.hass.bus.async_fire("automation_reloaded")
@@ -193,13 +252,18 @@ class Household:
         if state is not None:
             await self.async_set_state(state)
             await self.async_advance(settle)
-        for battery in (self.a, self.b, self.c):
+        for battery in self.all_batteries:
             battery.clear_received()
 
     @property
     def batteries(self) -> tuple[SimulatedBattery, SimulatedBattery, SimulatedBattery]:
         """Fase A (d828), Fase B (9a7d), Fase C (deb8)."""
         return self.a, self.b, self.c
+
+    @property
+    def all_batteries(self) -> list[SimulatedBattery]:
+        """Every simulated battery, the three of the household first."""
+        return [self.a, self.b, self.c, *self.extra]
 
     @callback
     def _on_notifications(
@@ -208,7 +272,9 @@ class Household:
         notifications: dict[str, persistent_notification.Notification],
     ) -> None:
         for notification_id, notification in notifications.items():
-            if update_type is not persistent_notification.UpdateType.REMOVED:
+            if update_type is persistent_notification.UpdateType.REMOVED:
+                self.notifications.pop(notification_id, None)
+            else:
                 self.notifications[notification_id] = notification["message"]
 
     # --- driving ------------------------------------------------------------------------
@@ -277,6 +343,7 @@ class Household:
 
         Without `wait_for_scripts`, a script waiting in a `delay:` does not hold up the step
         (waiting for it would take the delay in real time); polls still get their replies.
+        With a meter that follows the simulation, P1 is read after every step.
         """
         left = seconds
         while left > 0:
@@ -289,6 +356,8 @@ class Household:
                 await self.async_settle()
             else:
                 await asyncio.sleep(0.05)
+            if self.follow_meter:
+                await self.async_set_p1(self.sim.meter.power)
             left -= tick
 
     async def async_advance_to(self, hhmm: str, day_offset: int = 0, step: float = 30.0) -> None:
@@ -301,7 +370,47 @@ class Household:
         assert target > now, f"{target} is not after {now}"
         await self.async_advance((target - now).total_seconds(), step)
 
+    async def async_restart(self) -> None:
+        """Restart Home Assistant as far as the package sees it.
+
+        Shutdown: the package's automations and scripts stop, then the integration's entries
+        unload. Start: the package's templates, scripts and automations are built anew from the
+        configuration (restoring what they restore after a real restart) and the entries set up
+        again (a fresh read of every battery). Helpers keep their values, as their restore
+        gives them back.
+        """
+        services = self.hass.services
+        await services.async_call(
+            "automation", "turn_off", {"entity_id": "all", "stop_actions": True}, blocking=True
+        )
+        await services.async_call("script", "turn_off", {"entity_id": "all"}, blocking=True)
+        for entry in self.entries:
+            assert await self.hass.config_entries.async_unload(entry.entry_id)
+        await self.async_settle()
+        with patch.object(conf_util, "async_hass_config_yaml", return_value=self.config):
+            for domain in RESTARTED_DOMAINS:
+                await services.async_call(domain, "reload", blocking=True)
+                await self.async_settle()
+        # Reloading restores "off" from the shutdown above; a real start finds them on.
+        await services.async_call("automation", "turn_on", {"entity_id": "all"}, blocking=True)
+        for entry in self.entries:
+            assert await self.hass.config_entries.async_setup(entry.entry_id)
+        await self.async_settle()
+
     # --- reading ------------------------------------------------------------------------
+
+    def record(self, entity_id: str) -> list[str]:
+        """From now on, every state `entity_id` takes (not attribute changes), in order."""
+        states: list[str] = []
+
+        @callback
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            old, new = event.data["old_state"], event.data["new_state"]
+            if new is not None and (old is None or old.state != new.state):
+                states.append(new.state)
+
+        async_track_state_change_event(self.hass, entity_id, _changed)
+        return states
 
     def modes(self) -> tuple[str, str, str]:
         """The modes the simulated batteries are really in (A, B, C)."""
@@ -347,15 +456,20 @@ class Household:
             and datagram.payload["config"]["mode"] == "Auto"
         ]
 
+    def write_report(self, names: Sequence[str], since: float, hours: int) -> WriteReport:
+        """ES.SetMode counts per battery, per hour from `since` (simulator time)."""
+        return WriteReport.count(
+            {
+                name: [d.time for d in battery.received if d.method == "ES.SetMode"]
+                for name, battery in zip(names, self.all_batteries, strict=False)
+            },
+            since=since,
+            hours=hours,
+        )
+
     def problems(self) -> list[str]:
         """Warnings and errors not from the integration."""
         return package_problems(self.caplog)
-
-
-def _with_soc(spec: BatterySpec, soc: float) -> BatterySpec:
-    from dataclasses import replace  # noqa: PLC0415
-
-    return replace(spec, soc=soc)
 
 
 @pytest.fixture
@@ -392,3 +506,13 @@ async def async_detach_package(hass: HomeAssistant) -> None:
     for coordinator in hass.data.pop("template", None) or []:
         await coordinator.async_shutdown()
     await hass.async_block_till_done()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the write-budget figures the scenarios measured (SetMode per battery per hour)."""
+    reports = WriteReport.collected
+    if not reports:
+        return
+    terminalreporter.section("rotation write budget: ES.SetMode per battery per hour")
+    for line in WriteReport.summary_lines():
+        terminalreporter.write_line(line)

@@ -33,13 +33,15 @@ async def test_rotation_on_puts_the_fullest_in_auto_and_the_others_in_manual(
 
     assert household.modes() == ("Manual", "Manual", "Auto")
     assert household.active == C
-    # C was told Auto; A and B got the neutral manual config (slot 9 disabled).
-    assert household.set_mode_writes(household.c)[-1] == {"mode": "Auto", "auto_cfg": {"enable": 1}}
-    for battery in (household.a, household.b):
-        manual = household.set_mode_writes(battery)[-1]
-        assert manual["mode"] == "Manual"
-        assert manual["manual_cfg"]["time_num"] == 9
-        assert manual["manual_cfg"]["enable"] == 0
+    # C was told Auto; A, which was in Auto, got the neutral manual config (slot 9 disabled);
+    # B was in Manual already and is left alone.
+    assert household.set_mode_writes(household.c) == [{"mode": "Auto", "auto_cfg": {"enable": 1}}]
+    [manual] = household.set_mode_writes(household.a)
+    assert manual["mode"] == "Manual"
+    assert manual["manual_cfg"]["time_num"] == 9
+    assert manual["manual_cfg"]["enable"] == 0
+    assert household.set_mode_writes(household.b) == []
+    assert household.state("sensor.marstek_rotation_decision") == "steady"
     assert household.problems() == []
 
 
@@ -51,12 +53,16 @@ async def test_export_switches_to_the_emptiest_after_the_dwell(household: Househ
     await household.async_advance(100, step=10)
     assert household.modes() == ("Manual", "Manual", "Auto"), "switched before the dwell"
 
-    await household.async_advance(40, step=10)
+    # The decision looks again at least every 30 s: the switch follows the 2-minute dwell.
+    await household.async_advance(60, step=10)
 
     assert household.modes() == ("Manual", "Auto", "Manual")
     assert household.active == B
     assert household.state("sensor.marstek_rotation_active_battery") == "Fase B"
-    assert "export" in household.state("input_text.marstek_rotation_last_event")
+    assert household.state("input_text.marstek_rotation_last_event").endswith(
+        "surplus: Fase B active (was Fase C): solar surplus for 2 min: Fase B (45 %) is emptier"
+        " than Fase C (80 %)"
+    )
     assert household.problems() == []
 
 
@@ -161,7 +167,9 @@ async def test_low_battery_hands_over_to_the_fullest(household: Household) -> No
     await household.async_advance(MINUTE)
 
     assert household.modes() == ("Manual", "Manual", "Auto")
-    assert "low SOC" in household.state("input_text.marstek_rotation_last_event")
+    assert "low: Fase C active (was Fase B)" in household.state(
+        "input_text.marstek_rotation_last_event"
+    )
 
 
 async def test_unavailable_battery_is_never_chosen(household: Household) -> None:
@@ -169,7 +177,7 @@ async def test_unavailable_battery_is_never_chosen(household: Household) -> None
     household.b.quirks = Quirks(silent=True)  # the emptiest battery stops answering
     await household.async_advance(4 * MINUTE)
     assert household.state(f"sensor.{B}_state_of_charge") == STATE_UNAVAILABLE
-    assert household.state("sensor.marstek_rotation_emptiest") == "Fase A"
+    assert household.attr("sensor.marstek_rotation_decision", "emptiest") == A
     household.b.clear_received()
 
     await household.async_set_p1(-800)
@@ -208,33 +216,46 @@ async def test_mismatch_is_detected_and_the_mode_reasserted(household: Household
     await household.async_start(socs=(60, 45, 80))
     assert household.state("binary_sensor.marstek_rotation_mismatch") == "off"
 
+    mismatch = household.record("binary_sensor.marstek_rotation_mismatch")
+    events = household.record("input_text.marstek_rotation_last_event")
+
     # Someone switches the active battery to Manual in the app.
     household.c.mode = "Manual"
     await household.async_advance(30)
-    assert household.state("binary_sensor.marstek_rotation_mismatch") == "on"
-    assert household.attr("binary_sensor.marstek_rotation_mismatch", "reason") == (
+    assert household.attr("sensor.marstek_rotation_decision", "mismatch") == (
         "active battery in manual"
     )
+    assert mismatch == [], "reported before it lasted a minute"
 
     await household.async_advance(2 * MINUTE)
 
+    # Reported once it lasted a minute, repaired at once, and over.
+    assert mismatch == ["on", "off"]
     assert household.modes() == ("Manual", "Manual", "Auto")
-    assert household.state("binary_sensor.marstek_rotation_mismatch") == "off"
-    assert "re-assert" in household.state("input_text.marstek_rotation_last_event")
+    assert household.set_mode_writes(household.c) == [{"mode": "Auto", "auto_cfg": {"enable": 1}}]
+    assert events[-1].endswith(
+        "repair: Fase C active: mismatch for a minute: active battery in manual"
+    )
 
 
 async def test_second_battery_in_auto_is_a_mismatch(household: Household) -> None:
     await household.async_start(socs=(60, 45, 80))
 
+    mismatch = household.record("binary_sensor.marstek_rotation_mismatch")
+
     household.a.mode = "Auto"  # two batteries following the meter would feed each other
     await household.async_advance(30)
-    assert household.attr("binary_sensor.marstek_rotation_mismatch", "reason") == (
+    assert household.attr("sensor.marstek_rotation_decision", "mismatch") == (
         "another battery in auto"
     )
 
     await household.async_advance(2 * MINUTE)
 
+    assert mismatch == ["on", "off"]
     assert household.modes() == ("Manual", "Manual", "Auto")
+    # Only A was written (back to Manual); C was in Auto already.
+    assert [write["mode"] for write in household.set_mode_writes(household.a)] == ["Manual"]
+    assert household.set_mode_writes(household.c) == []
 
 
 async def test_all_full_and_exporting_pauses_then_import_resumes(household: Household) -> None:
@@ -301,7 +322,7 @@ async def test_a_battery_refusing_auto_leaves_the_others_alone(household: Househ
     # The select reports the failure (that is an error worth logging); nothing else is.
     problems = household.problems()
     assert len(problems) == 1
-    assert problems[0].startswith("homeassistant.components.script.marstek_rotation_activate")
+    assert problems[0].startswith("homeassistant.components.script.marstek_rotation_set_mode")
     assert "9a7d rejected the command" in problems[0]
 
     # After the cooldown it is tried again, once.

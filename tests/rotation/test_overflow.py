@@ -28,14 +28,19 @@ def _minutes(hhmm: str) -> int:
 
 
 async def _overflow_running(household: Household) -> None:
-    """A (the emptiest) is active; export lasts a minute, so B starts overflow charging."""
-    await household.async_start(socs=(30, 45, 80))
+    """A (the emptiest) is active when a sunny spell comes: more surplus than A can take.
+
+    The meter follows the simulation: 4 kW of sun, 0.5 kW of load, A absorbs its 2.5 kW and
+    1 kW is exported; after a minute of that, B starts overflow charging.
+    """
+    await household.async_start(socs=(30, 45, 80), meter=True)
     await household.async_call_script("activate", battery=A, reason="test", force=True)
     await household.async_advance(5 * MINUTE)
     for battery in household.batteries:
         battery.clear_received()
 
-    await household.async_set_p1(-800)
+    household.sim.meter.set_load(500)
+    household.sim.meter.set_solar(4000)
     await household.async_advance(90, step=10)
 
 
@@ -54,8 +59,9 @@ async def test_export_with_the_emptiest_active_starts_overflow_on_slot_9(
     assert household.set_mode_writes(household.c) == []
     assert household.state("input_text.marstek_rotation_overflow_battery") == B
     assert household.state("timer.marstek_rotation_overflow") == "active"
-    # Export keeps going, but a switch would not help (A is the emptiest): nothing else happens.
+    # B takes 1.5 kW of the surplus and A the rest: nothing is exported, nothing else happens.
     await household.async_advance(3 * MINUTE)
+    assert abs(household.sim.meter.power) < 50
     assert household.active == A
     assert len(household.set_mode_writes(household.b)) == 1
     assert household.problems() == []
@@ -65,23 +71,27 @@ async def test_overflow_stops_when_the_house_imports(household: Household) -> No
     await _overflow_running(household)
     assert slot_dict(household.b, 9)["enabled"] is True
 
-    await household.async_set_p1(300)
-    await household.async_advance(80, step=10)
+    # A cloud: the sun is gone, A would have to cover what B takes. B stops after a minute.
+    household.sim.meter.set_solar(0)
+    await household.async_advance(90, step=10)
 
     # Manual on B: the neutral config disables slot 9.
     assert household.set_mode_writes(household.b)[-1]["manual_cfg"]["time_num"] == 9
     assert slot_dict(household.b, 9)["enabled"] is False
     assert household.b.mode == "Manual"
     assert household.state("input_text.marstek_rotation_overflow_battery") == ""
-    assert household.state("timer.marstek_rotation_overflow") == "idle"
-    assert "overflow stopped (import)" in household.state("input_text.marstek_rotation_last_event")
+    # The timer runs on: it is the back-off, no new overflow before it ends.
+    assert household.state("timer.marstek_rotation_overflow") == "active"
+    assert household.state("input_text.marstek_rotation_last_event").endswith(
+        "overflow stopped (the house imports, or the batteries would feed each other): Fase B"
+    )
     assert household.problems() == []
 
 
 async def test_overflow_stops_when_its_timer_ends(household: Household) -> None:
     await _overflow_running(household)
-    # Export falls back to a trickle: no reason to stop but the timer.
-    await household.async_set_p1(-100)
+    # Less sun: the surplus (2 kW) still covers what B takes, so only the timer ends it.
+    household.sim.meter.set_solar(2500)
 
     await household.async_advance(25 * MINUTE, step=60)
     assert slot_dict(household.b, 9)["enabled"] is True

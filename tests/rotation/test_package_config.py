@@ -1,5 +1,6 @@
-"""The package and the dashboard as files: they parse, Home Assistant accepts them, the style
-rules hold (modern syntax, one place for the batteries, no device ids), and N batteries work.
+"""The package files as files: they parse, Home Assistant accepts them, the style rules hold
+(modern syntax, the household in its own file, no device ids), defaults are written once, and
+the decision sits in one place.
 """
 
 from __future__ import annotations
@@ -13,36 +14,22 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import check_config
-from homeassistant.helpers.template import Template
 from homeassistant.util.yaml import load_yaml_dict
 
 from .conftest import (
     DASHBOARD,
+    HOUSEHOLD,
+    HOUSEHOLD_PREFIXES,
     PACKAGE,
     PACKAGE_DOMAINS,
-    Household,
     async_detach_package,
     async_setup_package,
+    load_household,
     load_package,
     package_problems,
 )
 
 pytestmark = pytest.mark.freeze_time("2026-03-04 11:00:00+00:00", tick=True)
-
-A = "marstek_venuse_d828"
-B = "marstek_venuse_3_0_9a7d"
-C = "marstek_venuse_deb8"
-HOUSEHOLD_PREFIXES = (A, B, C)
-
-# Cards that ship with Home Assistant's frontend (no custom cards).
-CORE_CARDS = {
-    "alarm-panel", "area", "button", "calendar", "conditional", "entities", "entity",
-    "entity-filter", "gauge", "glance", "grid", "heading", "history-graph", "horizontal-stack",
-    "humidifier", "iframe", "light", "logbook", "map", "markdown", "media-control",
-    "picture", "picture-elements", "picture-entity", "picture-glance", "plant-status",
-    "sensor", "statistic", "statistics-graph", "thermostat", "tile", "todo-list",
-    "vertical-stack", "weather-forecast",
-}  # fmt: skip
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
@@ -56,39 +43,31 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
             yield from _walk(value, f"{path}/{index}")
 
 
-def _cards(node: Any) -> Iterator[dict[str, Any]]:
-    """Every card of a view, nested stacks included."""
-    for card in node.get("cards", []):
-        yield card
-        yield from _cards(card)
-        if isinstance(card.get("card"), dict):
-            yield card["card"]
-
-
-def _rows(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for row in card.get("entities", []):
-        yield {"entity": row} if isinstance(row, str) else row
-
-
-# --- the files ------------------------------------------------------------------------------
-
-
 def _code(path: Path) -> str:
     """The file without its comment lines."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return "\n".join(line for line in lines if not line.lstrip().startswith("#"))
 
 
-def test_package_is_plain_yaml_of_the_package_domains() -> None:
-    text = _code(PACKAGE)
-    assert "!include" not in text
-    assert "!secret" not in text
-    package = load_yaml_dict(PACKAGE)
-    assert set(package) == set(PACKAGE_DOMAINS)
+# --- the files ------------------------------------------------------------------------------
+
+
+def test_package_and_household_are_plain_yaml_of_the_package_domains() -> None:
+    for path in (PACKAGE, HOUSEHOLD):
+        text = _code(path)
+        assert "!include" not in text, path
+        assert "!secret" not in text, path
+    assert set(load_package()) == set(PACKAGE_DOMAINS)
+    # The household file holds only the household block and the sensor that hands it over.
+    household = load_yaml_dict(HOUSEHOLD)
+    assert list(household) == ["template"]
+    [block] = household["template"]
+    assert set(block["variables"]) == {"batteries", "p1_sensor", "weather_entity"}
+    assert [sensor["unique_id"] for sensor in block["sensor"]] == ["marstek_rotation_household"]
 
 
 def test_package_uses_modern_syntax() -> None:
-    package = load_yaml_dict(PACKAGE)
+    package = load_package()
     for path, key, _value in _walk(package):
         assert key != "service", f"legacy `service:` at {path}"
         assert key != "platform", f"legacy `platform:` at {path}"
@@ -108,36 +87,93 @@ def test_package_uses_modern_syntax() -> None:
             assert field.get("description") or field.get("name"), (name, field_name)
 
 
-def test_batteries_are_named_in_one_place_and_no_device_ids() -> None:
+def test_the_package_names_no_battery_meter_or_weather_entity() -> None:
+    """Replacing the package file on upgrade cannot lose a household setting."""
+    package = _code(PACKAGE)
+    household = _code(HOUSEHOLD)
+    for name in (*HOUSEHOLD_PREFIXES, "sensor.p1_meter_power", "weather.forecast_home"):
+        assert name not in package, name
+        assert len(re.findall(rf"\b{re.escape(name)}\b", household)) == 1, name
+    for text in (package, household):
+        assert "device_id" not in text
+        assert not re.search(r"\b[0-9a-f]{32}\b", text), "a hard-coded device id"
+
+
+def test_defaults_are_written_once() -> None:
+    """The settings section holds every default; nothing else repeats one."""
+    package = load_package()
+    defaults = package["template"][0]["variables"]["defaults"]
+    assert set(defaults["numbers"]) == {
+        name.removeprefix("marstek_rotation_") for name in package["input_number"]
+    }
+    assert set(defaults["times"]) | {"last_switch"} == {
+        name.removeprefix("marstek_rotation_") for name in package["input_datetime"]
+    }
+    assert set(defaults["switches"]) | {"initialised"} == {
+        name.removeprefix("marstek_rotation_") for name in package["input_boolean"]
+    }
     text = _code(PACKAGE)
-    for prefix in HOUSEHOLD_PREFIXES:
-        assert len(re.findall(rf"\b{prefix}\b", text)) == 1, prefix
-    assert "device_id" not in text
-    assert not re.search(r"\b[0-9a-f]{32}\b", text), "a hard-coded device id"
-    for entity in ("sensor.p1_meter_power", "weather.forecast_home"):
-        assert text.count(entity) == 1, entity
+    for name, value in defaults["numbers"].items():
+        # Reading a setting never falls back to a default of its own, e.g. | float(95).
+        reads = re.findall(rf"marstek_rotation_{name}'\) \| (?:float|int)\(([^)]*)\)", text)
+        assert reads == [], (name, value, reads)
+
+
+def test_one_automation_acts_on_one_decision() -> None:
+    """A reader finds which rule decides a switch in one place: the decision's rule list."""
+    package = load_package()
+    writers = [
+        automation["id"]
+        for automation in package["automation"]
+        if "script.marstek_rotation_activate" in str(automation["actions"])
+    ]
+    # The actuator, and the dashboard's battery choice (a person's choice, not a rule).
+    assert writers == ["marstek_rotation_act", "marstek_rotation_dashboard_choice"]
+    [decision] = [
+        section
+        for section in package["template"]
+        if any(s.get("unique_id") == "marstek_rotation_decision" for s in section.get("sensor", []))
+    ]
+    rules = re.findall(r"offer\('(\w+)'", decision["variables"]["decision"])
+    assert rules == [
+        "night_start",
+        "morning",
+        "start",
+        "lost",
+        "pause",
+        "full",
+        "final_fill",
+        "low",
+        "surplus",
+        "demand",
+        "repair",
+        "overflow_stop",
+        "overflow_start",
+        "resume",
+    ]
+    # Only two scripts talk to the batteries.
+    talkers = {
+        name
+        for name, script in package["script"].items()
+        if re.search(r"select\.select_option|marstek_rotation\.set_manual_schedule", str(script))
+    }
+    assert talkers == {"marstek_rotation_set_mode", "marstek_rotation_write_slot"}
 
 
 def test_every_helper_and_script_is_used() -> None:
-    package = load_yaml_dict(PACKAGE)
+    package = load_package()
     text = _code(PACKAGE)
     dashboard = _code(DASHBOARD)
     # Definitions name only the object id: every full entity id in the text is a use.
     for domain in ("input_boolean", "input_number", "input_datetime", "input_text", "timer"):
         for object_id in package[domain]:
             entity_id = f"{domain}.{object_id}"
-            assert re.search(rf"{re.escape(entity_id)}\b", text), f"{entity_id} is never used"
+            assert re.search(rf"{re.escape(entity_id)}\b", text) or object_id.removeprefix(
+                "marstek_rotation_"
+            ) in str(package["template"][0]["variables"]), f"{entity_id} is never used"
     for object_id in package["script"]:
         uses = text.count(f"script.{object_id}") + dashboard.count(f"script.{object_id}")
         assert uses >= 1, f"script.{object_id} is never called"
-
-
-def test_dashboard_parses_and_uses_only_core_cards() -> None:
-    view = load_yaml_dict(DASHBOARD)
-    assert view["cards"]
-    types = {card["type"] for card in _cards(view)}
-    assert types <= CORE_CARDS, types - CORE_CARDS
-    assert {"gauge", "markdown", "entities", "history-graph"} <= types
 
 
 # --- Home Assistant ----------------------------------------------------------------------
@@ -147,7 +183,8 @@ async def test_check_config_accepts_the_documented_install(
     hass: HomeAssistant, tmp_path: Path
 ) -> None:
     (tmp_path / "packages").mkdir()
-    shutil.copy(PACKAGE, tmp_path / "packages" / PACKAGE.name)
+    for path in (PACKAGE, HOUSEHOLD):
+        shutil.copy(path, tmp_path / "packages" / path.name)
     (tmp_path / "configuration.yaml").write_text(
         "homeassistant:\n  packages: !include_dir_named packages\n", encoding="utf-8"
     )
@@ -157,18 +194,17 @@ async def test_check_config_accepts_the_documented_install(
 
     assert result.errors == [], result.error_str
     assert result.warnings == []
-    package = load_yaml_dict(PACKAGE)
+    package = load_package()
     assert len(result["automation"]) == len(package["automation"])
     assert set(result["script"]) == set(package["script"])
-    assert sum(len(section.get("sensor", [])) for section in result["template"]) == 8
 
 
 async def test_home_assistant_sets_up_the_package_without_errors(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await async_setup_package(hass, load_package())
+    await async_setup_package(hass)
     try:
-        package = load_yaml_dict(PACKAGE)
+        package = load_package()
         for domain in ("input_boolean", "input_number", "input_datetime", "input_text"):
             for object_id in package[domain]:
                 assert hass.states.get(f"{domain}.{object_id}") is not None, object_id
@@ -177,13 +213,13 @@ async def test_home_assistant_sets_up_the_package_without_errors(
         automations = hass.states.async_all("automation")
         assert len(automations) == len(package["automation"])
         assert {state.state for state in automations} == {"on"}
-        # No battery of the list exists here: nothing is usable, nothing fails.
+        # No battery of the household exists here: nothing is usable, nothing fails.
         assert hass.states.get("sensor.marstek_rotation_batteries").state == "0"
         await hass.services.async_call(
-            "script", "marstek_rotation_activate_best", {"reason": "test"}, blocking=True
+            "script", "marstek_rotation_activate", {"rule": "test"}, blocking=True
         )
         assert (
-            "no battery available"
+            "test: no battery not available"
             in hass.states.get("input_text.marstek_rotation_last_event").state
         )
         assert package_problems(caplog) == []
@@ -192,7 +228,7 @@ async def test_home_assistant_sets_up_the_package_without_errors(
 
 
 async def test_first_run_sets_the_defaults_once(hass: HomeAssistant) -> None:
-    await async_setup_package(hass, load_package())
+    await async_setup_package(hass)
     try:
         cooldown = "input_number.marstek_rotation_cooldown"
         assert hass.states.get(cooldown).state == "1.0"  # the minimum: nothing restored
@@ -202,6 +238,7 @@ async def test_first_run_sets_the_defaults_once(hass: HomeAssistant) -> None:
         assert hass.states.get(cooldown).state == "5.0"
         assert hass.states.get("input_datetime.marstek_rotation_night_start").state == "01:00:00"
         assert hass.states.get("input_boolean.marstek_rotation_night_charging").state == "on"
+        assert hass.states.get("input_boolean.marstek_rotation_weekend_times").state == "off"
         assert hass.states.get("input_text.marstek_rotation_overflow_battery").state == ""
         assert hass.states.get("input_select.marstek_rotation_state").state == "off"
 
@@ -216,81 +253,11 @@ async def test_first_run_sets_the_defaults_once(hass: HomeAssistant) -> None:
         await async_detach_package(hass)
 
 
-# --- N batteries -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("configured", "active"),
-    [
-        pytest.param([A], A, id="one battery"),
-        pytest.param([A, C], C, id="two batteries"),
-        pytest.param(
-            [A, C, "marstek_venuse_0001", "marstek_venuse_0002", "marstek_venuse_0003", B],
-            C,
-            id="six batteries, three not installed",
-        ),
-    ],
-)
-async def test_the_battery_list_decides_which_batteries_rotate(
-    household: Household, configured: list[str], active: str
-) -> None:
-    batteries = [
-        {"prefix": prefix, "label": f"Battery {index}", "phase": f"L{index % 3 + 1}"}
-        for index, prefix in enumerate(configured, start=1)
-    ]
-    await household.async_start(socs=(60, 45, 80), package=load_package(batteries=batteries))
-
-    assert household.active == active
-    for prefix, battery in zip(HOUSEHOLD_PREFIXES, household.batteries, strict=True):
-        expected = "Auto" if prefix == active else "Manual"
-        if prefix in configured:
-            assert battery.mode == expected, prefix
-    assert household.state("sensor.marstek_rotation_batteries") == str(
-        len([prefix for prefix in configured if prefix in HOUSEHOLD_PREFIXES])
+def test_household_file_documents_both_meters() -> None:
+    """The DSMR pair is there to switch to (commented), next to the single signed sensor."""
+    text = HOUSEHOLD.read_text(encoding="utf-8")
+    assert "# p1_import_sensor: sensor.electricity_meter_power_consumption" in text
+    assert "# p1_export_sensor: sensor.electricity_meter_power_production" in text
+    assert load_household(p1_sensor="sensor.x")["template"][0]["variables"]["p1_sensor"] == (
+        "sensor.x"
     )
-
-    await household.async_set_p1(-800)
-    await household.async_advance(3 * 60)
-
-    # Export: the emptiest configured battery takes over; one alone stays put; a battery not
-    # in the list is never written to.
-    emptiest = min(
-        (prefix for prefix in configured if prefix in HOUSEHOLD_PREFIXES),
-        key=lambda prefix: {A: 60, B: 45, C: 80}[prefix],
-    )
-    assert household.active == emptiest
-    for prefix, battery in zip(HOUSEHOLD_PREFIXES, household.batteries, strict=True):
-        if prefix not in configured:
-            assert household.set_mode_writes(battery) == [], prefix
-    assert household.problems() == []
-
-
-async def test_dashboard_refers_only_to_things_that_exist(household: Household) -> None:
-    await household.async_start(socs=(60, 45, 80))
-    hass = household.hass
-    view = load_yaml_dict(DASHBOARD)
-
-    checked = 0
-    for card in _cards(view):
-        entity_ids = [card["entity"]] if "entity" in card else []
-        for row in _rows(card):
-            if "entity" in row:
-                entity_ids.append(row["entity"])
-                if row.get("type") == "attribute":
-                    state = hass.states.get(row["entity"])
-                    assert row["attribute"] in state.attributes, row
-            action = row.get("tap_action", {})
-            if action.get("action") == "perform-action":
-                domain, service = action["perform_action"].split(".")
-                assert hass.services.has_service(domain, service), action
-                battery = action.get("data", {}).get("battery")
-                assert battery is None or battery in HOUSEHOLD_PREFIXES
-                checked += 1
-        for entity_id in entity_ids:
-            assert hass.states.get(entity_id) is not None, entity_id
-            checked += 1
-        if card["type"] == "markdown":
-            rendered = Template(card["content"], hass).async_render(parse_result=False)
-            assert "| 🟢 | Fase C | L3 | 80 % | auto |" in rendered, rendered
-    assert checked > 50
-    assert household.problems() == []
