@@ -13,16 +13,16 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pymarstek import MAX_DATAGRAM_BYTES
 from simulator import SimulatedBattery
 
 # Senders that are not batteries.
 STRANGERS = tuple(f"127.0.0.{last}" for last in range(200, 210))
-_MAX_DATAGRAM_BYTES = 16 * 1024  # the library's MAX_DATAGRAM_BYTES
-_OVERSIZED_BYTES = (_MAX_DATAGRAM_BYTES + 1, 30_000, 65_000)
+_OVERSIZED_BYTES = (MAX_DATAGRAM_BYTES + 1, 30_000, 65_000)
 _ID_SPACE = 0x10000
 _FAR_AWAY = 0x8000  # half the id space from any id in use
 _ID_SPREAD = 100
-_DEEP = 2500
+_DEEP = 600  # 3.6 KB: under the datagram cap, far over the nesting limit
 _RANDOM_BYTES = 64
 
 _GARBAGE: tuple[bytes, ...] = (
@@ -42,9 +42,9 @@ _GARBAGE: tuple[bytes, ...] = (
     b'{"id": 1, "result": {"bat_soc": NaN}}',
     b'{"id": 1, "error": "boom"}',
     b'{"id": 1, "src": 5, "result": {}}',
-    b'{"id": ' + b"9" * 5000 + b', "result": {}}',
+    b'{"id": ' + b"9" * 4000 + b', "result": {}}',
     b'{"a":' * _DEEP + b"1" + b"}" * _DEEP,
-    b"[" * 10_000,
+    b"[" * 4000,
     b'{"id": 1, "result": {}',
 )
 
@@ -188,7 +188,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "oversized",
-        "16 KiB + 1 to 65000-byte replies from battery addresses",
+        "4 KiB + 1 to 65000-byte replies from battery addresses",
         "dropped_oversized",
         _oversized,
         burst=3,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from . import pymarstek
+
 DOMAIN: Final = "marstek_rotation"
 MANUFACTURER: Final = "Marstek"
 
@@ -16,13 +18,13 @@ CONF_RATED_CAPACITY: Final = "rated_capacity"
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_TIMEOUT: Final = "timeout"
 
-DEFAULT_PORT: Final = 30000
+DEFAULT_PORT: Final = pymarstek.DEFAULT_PORT
 DEFAULT_POLL_INTERVAL: Final = 30
 # Suggested for firmware that resets under frequent polling (see firmware.py).
 RESET_PRONE_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
-DEFAULT_TIMEOUT: Final = 3.0
+DEFAULT_TIMEOUT: Final = pymarstek.DEFAULT_TIMEOUT
 MIN_TIMEOUT: Final = 1.0
 MAX_TIMEOUT: Final = 10.0
 DEFAULT_RATED_CAPACITY: Final = 5.12
