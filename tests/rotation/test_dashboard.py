@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.template import Template
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
+from pytest_homeassistant_custom_component.common import MockUser
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from .conftest import (
@@ -179,3 +180,43 @@ async def test_the_dashboard_saves_as_a_dashboard_over_the_websocket(
 
     assert reply["success"]
     assert reply["result"] == dashboard
+
+
+async def test_choosing_a_battery_on_the_dashboard_makes_it_active(
+    household: Household, hass_admin_user: MockUser
+) -> None:
+    """The "active battery" choice: the package keeps it in step, a person's choice switches."""
+    await household.async_start(socs=(60, 45, 80))
+    choice = "input_select.marstek_rotation_choose_active"
+    assert household.attr(choice, "options") == ["none", "Fase A", "Fase B", "Fase C"]
+    assert household.state(choice) == "Fase C"  # the active battery
+
+    async def choose(option: str, context: Context | None) -> None:
+        await household.hass.services.async_call(
+            "input_select",
+            "select_option",
+            {"entity_id": choice, "option": option},
+            blocking=True,
+            context=context,
+        )
+        await household.async_settle()
+
+    # An automation choosing (no person behind it) changes nothing but the choice itself.
+    await choose("Fase A", None)
+    assert household.active == HOUSEHOLD_PREFIXES[2]
+    assert household.set_mode_writes(household.a) == []
+
+    # A person choosing in the dashboard switches at once (no cooldown for a person).
+    await choose("Fase B", Context(user_id=hass_admin_user.id))
+    assert household.active == HOUSEHOLD_PREFIXES[1]
+    assert household.modes() == ("Manual", "Auto", "Manual")
+    assert household.state(choice) == "Fase B"
+    assert "dashboard: Fase B active (was Fase C)" in household.state(
+        "input_text.marstek_rotation_last_event"
+    )
+
+    # "Best battery now" (no battery named): with no surplus, the fullest.
+    await household.async_call_script("activate", rule="dashboard", force=True)
+    assert household.active == HOUSEHOLD_PREFIXES[2]
+    assert household.state(choice) == "Fase C"
+    assert household.problems() == []

@@ -183,3 +183,27 @@ async def test_weekend_times_move_the_night_to_the_afternoon(household: Househol
     assert household.rotation == "rotating"
     assert _disabled(slot_dict(household.b, 0))
     assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-04 23:50:00+00:00", tick=True)
+async def test_a_restart_at_night_keeps_the_night_and_the_morning_still_comes(
+    household: Household,
+) -> None:
+    await household.async_start(socs=(30, 20, 50))
+    await household.async_advance_to("01:01")
+    assert household.rotation == "night"
+    for battery in household.batteries:
+        battery.clear_received()
+
+    await household.async_advance_to("03:00", step=300)
+    await household.async_restart()
+    await household.async_advance(5 * MINUTE)
+
+    # Nothing is written at the restart, and the night goes on.
+    assert household.rotation == "night"
+    for battery in household.batteries:
+        assert household.set_mode_writes(battery) == []
+    await household.async_advance_to("07:01", step=300)
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+    assert household.problems() == []
