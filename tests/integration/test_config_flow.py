@@ -36,7 +36,7 @@ from custom_components.marstek_rotation.const import (
 from custom_components.marstek_rotation.entity_ids import LONGEST_ENTITY_ID_PART, planned_entity_ids
 from custom_components.marstek_rotation.naming import MAX_PREFIX_LENGTH
 from custom_components.marstek_rotation.pymarstek import MarstekClient
-from custom_components.marstek_rotation.transports import TRANSPORT_POOL
+from custom_components.marstek_rotation.transports import LINK_TIMING, TRANSPORT_POOL, LinkTiming
 from simulator import BatterySpec, Quirks, Simulator
 
 from .conftest import PORT, VENUS_E3_9A7D, VENUS_E_D828, VENUS_E_DEB8, config_entry_for, setup_entry
@@ -1033,3 +1033,16 @@ async def test_options_own_entities_do_not_block_a_prefix(
     await hass.async_block_till_done()
     assert registry.async_get("sensor.home_state_of_charge").config_entry_id == entry.entry_id
     assert registry_ids_start_with(hass, entry, "home")
+
+
+async def test_discovery_with_the_real_window(hass: HomeAssistant, simulator: Simulator) -> None:
+    """The library's default window (3 s, sent again half way), which other tests shorten."""
+    hass.data[LINK_TIMING] = LinkTiming(min_interval=0.0, quiet_period=0.0)
+    battery = await simulator.add_battery(VENUS_E_D828)
+
+    result = await start_user_flow(hass)
+
+    assert device_choices(result)[0][0] == "acd92968d828"
+    broadcasts = [d.time for d in battery.received if d.broadcast]
+    assert len(broadcasts) == 2
+    assert 1.4 < broadcasts[1] - broadcasts[0] < 1.7

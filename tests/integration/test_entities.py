@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.marstek_rotation.transports import LINK_TIMING, LinkTiming
 from simulator import Quirks, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
@@ -304,3 +306,35 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     state = hass.states.get("select.marstek_venuse_d828_operating_mode")
     assert state is not None
     assert state.state == mode_after_poll.lower()
+
+
+@pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
+async def test_the_real_default_pacing_and_quiet_period(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """The library's defaults (1 s spacing, 15 s quiet after a write), which other tests shorten.
+
+    A poll that waits for the quiet period lets a second write go first, 1 s after the first.
+    """
+    hass.data[LINK_TIMING] = LinkTiming()
+    battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=10.0))
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    battery.clear_received()
+
+    writes = asyncio.gather(select_mode(hass, "ai"), select_mode(hass, "manual"))
+    read = asyncio.create_task(entry.runtime_data.async_refresh())
+    for _ in range(20):  # let 20 s pass on every clock, in steps
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+        await asyncio.sleep(0.01)
+    await writes
+    await read
+
+    sent = [(d.method, d.time) for d in battery.received]
+    assert [method for method, _ in sent] == ["ES.SetMode", "ES.SetMode", "ES.GetMode"]
+    (_, first), (_, second), (_, poll) = sent
+    print(f"write -> write {second - first:.2f} s, write -> read {poll - second:.2f} s")
+    assert second - first >= 1.0
+    assert poll - second >= 15.0
+    # Read after the quiet period, the firmware kept the last write.
+    assert battery.mode == "Manual"

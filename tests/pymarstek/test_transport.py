@@ -401,3 +401,36 @@ async def test_broadcast_validates_and_needs_an_open_transport() -> None:
         await transport.broadcast("127.255.255.255", 30000, "Marstek.GetDevice", {}, duration=0)
     with pytest.raises(MarstekTransportError, match="not started"):
         await transport.broadcast("127.255.255.255", 30000, "Marstek.GetDevice", {}, duration=1)
+
+
+async def test_a_write_overtakes_a_read_that_waits_out_a_quiet_period(
+    make_peer: PeerFactory,
+) -> None:
+    def answer(request: dict[str, Any], _source: Any) -> list[bytes]:
+        return [result_reply(request, {"id": 0, "set_result": True})]
+
+    peer = await make_peer("127.0.0.2", answer)
+    async with MarstekTransport(0, "127.0.0.1", min_interval=0) as transport:
+
+        async def write() -> None:
+            await transport.request(
+                peer.host,
+                peer.port,
+                "ES.SetMode",
+                {"id": 0},
+                timeout=1,
+                quiet_after=0.5,
+                wait_for_quiet=False,
+            )
+
+        await write()
+        read = asyncio.create_task(get_mode(transport, peer))
+        await asyncio.sleep(0.1)
+        await write()  # not held up by the read waiting for the quiet period
+        await read
+    methods = [entry.request["method"] for entry in peer.received]
+    first, second, reading = (entry.loop_time for entry in peer.received)
+    report(f"write->write {second - first:.3f} s, second write->read {reading - second:.3f} s")
+    assert methods == ["ES.SetMode", "ES.SetMode", "ES.GetMode"]
+    assert second - first < 0.2
+    assert reading - second >= 0.49  # the second write started a new quiet period

@@ -356,8 +356,8 @@ class MarstekTransport:
         datagram = encode_request(request_id, method, params)
         key = (host, request_id)
         state = self._hosts.setdefault(host, _HostState())
-        async with state.lock:
-            await self._wait_for_turn(state, honour_quiet=wait_for_quiet)
+        await self._take_turn(state, honour_quiet=wait_for_quiet)
+        try:
             loop = asyncio.get_running_loop()
             future: asyncio.Future[Reply] = loop.create_future()
             self._pending[key] = future
@@ -380,6 +380,8 @@ class MarstekTransport:
                 # A timeout or a cancelled caller cancels the future: a reply now is late.
                 if future.cancel() or future.cancelled():
                     self._recent.add(key, _Outcome.ABANDONED, loop.time())
+        finally:
+            state.lock.release()
         if reply.error is not None:
             self._stats.error_replies += 1
         return reply
@@ -485,6 +487,39 @@ class MarstekTransport:
             request_id = REQUEST_ID_MIN
         self._last_request_id = request_id
         return request_id
+
+    async def _take_turn(self, state: _HostState, *, honour_quiet: bool) -> None:
+        """Return holding the host's lock, when a datagram to it may leave now.
+
+        A read does not hold the lock through a quiet period: a write that comes later may go
+        first (and start a new quiet period, which the read then waits out too).
+        """
+        while True:
+            if honour_quiet:
+                await self._wait_for_quiet(state)
+            await state.lock.acquire()
+            if honour_quiet and self._quiet_left(state) > 0:
+                state.lock.release()
+                continue
+            try:
+                await self._wait_for_turn(state, honour_quiet=honour_quiet)
+            except BaseException:
+                state.lock.release()
+                raise
+            return
+
+    def _quiet_left(self, state: _HostState) -> float:
+        if state.quiet_until is None:
+            return 0.0
+        return state.quiet_until - asyncio.get_running_loop().time()
+
+    async def _wait_for_quiet(self, state: _HostState) -> None:
+        while (left := self._quiet_left(state)) > 0:
+            state.waiting_until = state.quiet_until  # a broadcast planning its moment sees it
+            try:
+                await asyncio.sleep(left)
+            finally:
+                state.waiting_until = None
 
     async def _wait_for_turn(self, state: _HostState, *, honour_quiet: bool) -> None:
         loop = asyncio.get_running_loop()
