@@ -502,7 +502,7 @@ class MarstekTransport:
                 state.lock.release()
                 continue
             try:
-                await self._wait_for_turn(state, honour_quiet=honour_quiet)
+                await self._wait_for_spacing(state)
             except BaseException:
                 state.lock.release()
                 raise
@@ -521,7 +521,8 @@ class MarstekTransport:
             finally:
                 state.waiting_until = None
 
-    async def _wait_for_turn(self, state: _HostState, *, honour_quiet: bool) -> None:
+    async def _wait_for_spacing(self, state: _HostState) -> None:
+        """Wait until the host's last datagram is `min_interval` old (the lock is held)."""
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -529,8 +530,6 @@ class MarstekTransport:
                 ready_at = now
                 if state.last_sent is not None:
                     ready_at = max(ready_at, state.last_sent + self._min_interval)
-                if honour_quiet and state.quiet_until is not None:
-                    ready_at = max(ready_at, state.quiet_until)
                 if ready_at <= now:
                     return
                 state.waiting_until = ready_at  # a broadcast planning its moment sees it
