@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.components.binary_sensor import (
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]  # 2026: in .const
     BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
@@ -95,8 +96,7 @@ def _checked[T](check: Callable[[], T]) -> T:
 def _check_power(entries: list[MarstekConfigEntry], power: int) -> None:
     """Every targeted battery must be able to take `power` (its model's own limit)."""
     for entry in entries:
-        client = entry.runtime_data.client
-        _checked(lambda client=client: client.check_power(ATTR_POWER, power))
+        _checked(partial(entry.runtime_data.client.check_power, ATTR_POWER, power))
 
 
 async def _async_targets(call: ServiceCall) -> list[MarstekConfigEntry]:
