@@ -1,0 +1,52 @@
+"""The rotation dashboard as installed by the household: every battery, the rotation state.
+
+More household sizes: add them to SIZES (each starts a household of its own, ~1 min).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .clients import wait_until
+from .frontend import rendered_text, wait_for_frontend
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from .fixtures import RunningHousehold
+    from .frontend import Visits
+
+SIZES = [3]
+
+
+@pytest.mark.parametrize("household", SIZES, indirect=True)
+def test_the_dashboard_shows_every_battery_and_the_rotation(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    page.goto(household.ready["dashboard_url"])
+    wait_for_frontend(page)
+    labels = [battery["label"] for battery in household.batteries]
+    wait_until(
+        lambda: all(label in rendered_text(page) for label in labels),
+        60,
+        f"the dashboard does not show {labels}",
+    )
+    state = household.ha.state("input_select.marstek_rotation_state")
+    assert state is not None
+    assert state["state"] == "rotating"
+    text = rendered_text(page)
+    assert "rotating" in text
+    record = visits.check(page, f"dashboard with {household.size} batteries")
+    # Cards that could not render (unknown card type, bad configuration, missing entity).
+    assert page.locator("hui-error-card").count() == 0, record.screenshot
+    assert page.locator("hui-warning").count() == 0, record.screenshot
+    for battery in household.batteries:  # and each battery's numbers are there
+        soc = household.ha.state(f"sensor.{battery['prefix']}_state_of_charge")
+        assert soc is not None
+        float(soc["state"])
+    # The P1 meter reaches Home Assistant through its RESTful integration, from the simulator.
+    meter = household.ha.state(household.ready["p1_sensor"])
+    assert meter is not None
+    float(meter["state"])
