@@ -111,8 +111,20 @@ async def add_battery(api: HomeAssistantApi, battery: BatteryAddress) -> list[Fl
     """Run the config flow for ``battery`` to its entry; returns the steps taken.
 
     A "Discovered" flow for this battery is continued when there is one (as a user clicking
-    its card would); otherwise the flow starts from "Add integration".
+    its card would); otherwise the flow starts from "Add integration". If the background
+    discovery finds the battery while the user flow runs, that flow stops as "already in
+    progress": then the discovered one is continued.
     """
+    try:
+        return await _run_flow(api, battery)
+    except FlowError as err:
+        if "already_in_progress" not in str(err):
+            raise
+        _LOGGER.info("%s was discovered meanwhile; continuing its discovered flow", battery.host)
+        return await _run_flow(api, battery)
+
+
+async def _run_flow(api: HomeAssistantApi, battery: BatteryAddress) -> list[FlowStep]:
     flow_id = await _discovered_flow(api, battery)
     if flow_id is not None:
         result = await api.get(f"/api/config/config_entries/flow/{flow_id}")
