@@ -143,7 +143,7 @@ async def _run_outer(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _wipe(state: Path) -> None:
-    for name in ("config", "logs", "household.json", "ready.json"):
+    for name in ("config", "logs", "household.json", "ready.json", "simulator.json"):
         path = state / name
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

@@ -261,6 +261,9 @@ class DevHousehold:
                 f"127.0.0.1:{self.options.simulator_port}",
                 "--status-every",
                 "60",
+                # Batteries keep their mode, charge and schedules over a restart, as real ones.
+                "--state-file",
+                str(self.state_dir / "simulator.json"),
             ],
             log_path=self.log_dir / "simulator.log",
             env=env,

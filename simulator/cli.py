@@ -8,11 +8,14 @@ import contextlib
 import dataclasses
 import signal
 import sys
+import time
 import typing
+from pathlib import Path
 
 from .addresses import NonLoopbackAddressError, require_loopback
 from .household import household_specs
 from .http_api import HttpApi
+from .persistence import load, restore_meter, restore_saved_battery, save
 from .profiles import day_load, day_solar
 from .quirks import Quirks
 from .simulator import DEFAULT_BROADCAST_HOST, DEFAULT_PORT, Simulator
@@ -133,7 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--status-every", type=float, default=0.0, help="print status every N seconds (0: off)"
     )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help="keep mode, SOC, schedules and counters in this JSON file across restarts",
+    )
     return parser
+
+
+SAVE_EVERY = 60.0
 
 
 def _quirks_for(number: int, model: str, firmware: int, args: argparse.Namespace) -> Quirks:
@@ -198,12 +210,17 @@ async def run(args: argparse.Namespace) -> None:
             flush=True,
         )
 
+        saved = load(args.state_file) if args.state_file is not None else None
+        restored: list[str] = []
+
         async def add_next() -> SimulatedBattery:
             number = len(simulator.batteries) + 1
             spec = household_specs(number, args.base_ip)[-1]
             battery = await simulator.add_battery(
                 spec, _quirks_for(number, spec.model, spec.firmware, args)
             )
+            if saved is not None and restore_saved_battery(battery, saved):
+                restored.append(spec.ble_mac)
             print(
                 f"battery {number}: {battery.host}:{args.port} model={spec.model!r} "
                 f"firmware={spec.firmware} ble_mac={spec.ble_mac} src={battery.src!r}",
@@ -213,6 +230,9 @@ async def run(args: argparse.Namespace) -> None:
 
         for _ in range(args.batteries):
             await add_next()
+        if saved is not None:
+            restore_meter(simulator, saved)
+            print(f"restored {len(restored)} batteries from {args.state_file}", flush=True)
         api: HttpApi | None = None
         if args.http is not None:
             host, port = args.http
@@ -221,16 +241,32 @@ async def run(args: argparse.Namespace) -> None:
             print(f"HTTP API on {api.url} (P1 meter: {api.url}/api/v1/data)", flush=True)
         print("ready; Ctrl-C to stop", flush=True)
         try:
-            while not stop.is_set():
-                timeout = args.status_every if args.status_every > 0 else None
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout)
-                if args.status_every > 0 and not stop.is_set():
-                    _print_status(simulator)
+            await _serve(simulator, args, stop)
         finally:
             if api is not None:
                 await api.close()
+            if args.state_file is not None:
+                save(args.state_file, simulator)
     print("stopped", flush=True)
+
+
+async def _serve(simulator: Simulator, args: argparse.Namespace, stop: asyncio.Event) -> None:
+    """Until stopped: a status line every --status-every s, the state file every minute."""
+    periods = {"status": args.status_every, "save": SAVE_EVERY if args.state_file else 0.0}
+    due = {name: time.monotonic() + period for name, period in periods.items() if period > 0}
+    while not stop.is_set():
+        timeout = max(0.0, min(due.values()) - time.monotonic()) if due else None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout)
+        if stop.is_set():
+            return
+        now = time.monotonic()
+        for name in [name for name, at in due.items() if at <= now]:
+            due[name] = now + periods[name]
+            if name == "status":
+                _print_status(simulator)
+            else:
+                save(args.state_file, simulator)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

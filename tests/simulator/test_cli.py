@@ -227,3 +227,73 @@ def test_cli_serves_the_meter_and_status_over_http() -> None:
         stdout, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
     assert stdout.decode().strip().endswith("stopped")
+
+
+def _run_simulator(port: int, state_file: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--batteries",
+            "1",
+            "--port",
+            str(port),
+            "--base-ip",
+            "127.0.0.50",
+            "--no-broadcast",
+            "--state-file",
+            str(state_file),
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def _request(port: int, method: str, params: dict[str, Any]) -> Any:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        client.bind(("127.0.0.1", port))
+        client.settimeout(5)
+        document = {"id": 7, "method": method, "params": params}
+        client.sendto(json.dumps(document).encode(), ("127.0.0.50", port))
+        data, _ = client.recvfrom(4096)
+    return json.loads(data)["result"]
+
+
+def _until_ready(process: subprocess.Popen[bytes]) -> list[str]:
+    reader = LineReader(process)
+    deadline = time.monotonic() + 15
+    lines = []
+    while not (line := reader.readline(deadline)).startswith("ready"):
+        lines.append(line)
+    return lines
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+
+
+def test_cli_keeps_the_mode_over_a_restart(tmp_path: Path) -> None:
+    port = free_udp_port()
+    state_file = tmp_path / "household.json"
+    process = _run_simulator(port, state_file)
+    try:
+        _until_ready(process)
+        manual = {"mode": "Manual", "manual_cfg": {"time_num": 9, "start_time": "00:00",
+                  "end_time": "00:00", "week_set": 0, "power": 0, "enable": 0}}  # fmt: skip
+        assert _request(port, "ES.SetMode", {"id": 0, "config": manual})["set_result"] is True
+    finally:
+        _stop(process)
+    assert state_file.exists()
+
+    process = _run_simulator(port, state_file)
+    try:
+        lines = _until_ready(process)
+        assert any(line.startswith("restored 1 batteries") for line in lines)
+        assert _request(port, "ES.GetMode", {"id": 0})["mode"] == "Manual"
+    finally:
+        _stop(process)
