@@ -1,9 +1,11 @@
 """Fixtures of the browser suite: a running household, a browser logged in to it, a page.
 
 The household is the one `scripts/develop` runs (dev_household), started fresh for the suite
-in browser-results/household/. One household runs at a time; a test that needs another size
-asks for it with ``@pytest.mark.parametrize("household", [6], indirect=True)`` and the suite
-stops the running one and starts that size (tests are grouped by size to keep that rare).
+in browser-results/household/. One household runs at a time. A test marked
+``each_household_size`` runs once per size of ``--household-sizes`` (default 3, e.g.
+``scripts/test-browser --household-sizes 1,3,6``); a test can also ask for one size with
+``@pytest.mark.parametrize("household", [6], indirect=True)``. The suite stops the running
+household and starts the next size as needed (tests are grouped by size to keep that rare).
 """
 
 from __future__ import annotations
@@ -274,6 +276,31 @@ def added_battery(page: Page, household: RunningHousehold, visits: Visits) -> Ad
         pytest.fail(f"adding a battery through the UI failed earlier: {added}")
     assert isinstance(added, AddedBattery)
     return added
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--household-sizes 1,3,6``: the sizes the per-size tests run with."""
+    parser.addoption(
+        "--household-sizes",
+        default=str(DEFAULT_SIZE),
+        help="household sizes for tests marked each_household_size, e.g. 1,3,6 (default 3)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the suite's marker."""
+    config.addinivalue_line(
+        "markers", "each_household_size: run once per --household-sizes household"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked each_household_size run against a household of every size asked for."""
+    if metafunc.definition.get_closest_marker("each_household_size") is None:
+        return
+    text = str(metafunc.config.getoption("--household-sizes"))
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    metafunc.parametrize("household", sizes, indirect=True, ids=[f"{n}-batteries" for n in sizes])
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
