@@ -162,6 +162,7 @@ class Households:
         """Nothing runs yet."""
         self.current: RunningHousehold | None = None
         self.timings: dict[int, dict[str, float]] = {}
+        self.blocked: list[str] = []  # what the browser tried to load beyond loopback
 
     def get(self, size: int) -> RunningHousehold:
         """The running household of ``size`` batteries, started if needed."""
@@ -176,6 +177,7 @@ class Households:
     def close(self) -> None:
         """Stop the running household."""
         if self.current is not None:
+            self.blocked.extend(self.current.blocked_requests)
             self.current.stop()
             self.current = None
 
@@ -188,6 +190,8 @@ def households() -> Iterator[Households]:
     manager.close()
     for size, timings in manager.timings.items():
         print(f"\nhousehold of {size}: {timings}")
+    hosts = sorted({urlsplit(url).hostname or url for url in manager.blocked})
+    print(f"\nthe browser was kept from {len(manager.blocked)} requests beyond loopback: {hosts}")
 
 
 @pytest.fixture
