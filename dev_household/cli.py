@@ -194,7 +194,7 @@ def _prepare_state(args: argparse.Namespace) -> Path:
 
 
 def _household_for(args: argparse.Namespace, state: Path) -> DevHousehold:
-    return DevHousehold(
+    household = DevHousehold(
         Options(
             state_dir=state,
             batteries=args.batteries,
@@ -206,6 +206,8 @@ def _household_for(args: argparse.Namespace, state: Path) -> DevHousehold:
             public_simulator_url=f"http://127.0.0.1:{args.simulator_port}",
         )
     )
+    household.on_event = _say
+    return household
 
 
 async def _announce(household: DevHousehold, ready_file: Path, *, relayed: bool) -> None:

@@ -63,7 +63,12 @@ class WebSocketApi:
         message_id = next(self._ids)
         await self._socket.send_json({"id": message_id, "type": command, **payload})
         while True:
-            answer = await self._socket.receive_json(timeout=60)
+            message = await self._socket.receive(timeout=60)
+            if message.type != aiohttp.WSMsgType.TEXT:
+                # Closed (Home Assistant stopping or restarting) or broken.
+                msg = f"{command}: the websocket ended ({message.type.name})"
+                raise HomeAssistantError(msg)
+            answer = message.json()
             if answer.get("id") != message_id or answer.get("type") != "result":
                 continue  # events of earlier subscriptions
             if not answer.get("success"):

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ _LOGGER = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEVICE_PORT = 30000
+RESTART_EXIT_CODE = 100  # Home Assistant's "restart me"
 BROADCAST_HOST = "127.255.255.255"
 LABELS = ("Fase A", "Fase B", "Fase C")
 PHASES = ("L1", "L2", "L3")
@@ -137,6 +139,8 @@ class DevHousehold:
         self._simulator: ChildProcess | None = None
         self._home_assistant: ChildProcess | None = None
         self._started = 0.0
+        self.restarts = 0
+        self.on_event: Callable[[str], None] = _LOGGER.info
 
     @property
     def _ha(self) -> HomeAssistantApi:
@@ -305,17 +309,30 @@ class DevHousehold:
 
     async def _wait_until_running(self) -> None:
         async def running() -> bool:
-            self._check_home_assistant()
+            await self._keep_home_assistant_running()
             async with await self._ha.websocket() as ws:
                 config = await ws.call("get_config")
             return bool(config.get("state") == "RUNNING")
 
         await self._wait_for(running, 300, "Home Assistant did not finish starting")
 
-    def _check_home_assistant(self) -> None:
-        if self._home_assistant is not None and not self._home_assistant.running:
-            msg = f"Home Assistant stopped:\n{self._home_assistant.tail()}"
-            raise HomeAssistantError(msg)
+    async def _keep_home_assistant_running(self) -> None:
+        """Restart Home Assistant when it asked to be restarted; fail if it stopped otherwise.
+
+        Home Assistant 2026.11 restarts by exiting with code 100 and leaves starting it again
+        to whatever runs it (a supervisor, a container): here that is the household.
+        """
+        process = self._home_assistant
+        if process is None or process.running:
+            return
+        if process.returncode == RESTART_EXIT_CODE:
+            self.restarts += 1
+            self.on_event("Home Assistant asked for a restart: starting it again")
+            self.prepare_config()  # with the packages as they are now in packages/
+            await process.start()
+            return
+        msg = f"Home Assistant stopped (exit code {process.returncode}):\n{process.tail()}"
+        raise HomeAssistantError(msg)
 
     async def _configure_network(self) -> None:
         """Settings -> System -> Network: only the loopback adapter, as a user would choose."""
@@ -336,7 +353,7 @@ class DevHousehold:
         if answer.get("restart"):
 
             async def restarted_with_trial() -> bool:
-                self._check_home_assistant()
+                await self._keep_home_assistant_running()
                 try:
                     async with await self._ha.websocket() as ws:
                         http = await ws.call("http/config")
@@ -402,7 +419,7 @@ class DevHousehold:
             return True
 
         async def ready() -> bool:
-            self._check_home_assistant()
+            await self._keep_home_assistant_running()
             for battery in self.batteries:
                 if not await numeric(f"sensor.{battery.prefix}_state_of_charge"):
                     return False
@@ -448,14 +465,21 @@ class DevHousehold:
         if self._home_assistant is None or self._simulator is None:
             msg = "the household is not started yet"
             raise HomeAssistantError(msg)
-        waits = {
-            asyncio.ensure_future(self._home_assistant.wait()): self._home_assistant.name,
-            asyncio.ensure_future(self._simulator.wait()): self._simulator.name,
-        }
-        done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        for task in pending:
-            task.cancel()
-        return waits[next(iter(done))]
+        while True:
+            waits = {
+                asyncio.ensure_future(self._home_assistant.wait()): self._home_assistant.name,
+                asyncio.ensure_future(self._simulator.wait()): self._simulator.name,
+            }
+            done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            ended = waits[next(iter(done))]
+            if ended != self._home_assistant.name:
+                return ended
+            try:
+                await self._keep_home_assistant_running()
+            except HomeAssistantError:
+                return ended
 
     async def stop(self) -> None:
         """Stop Home Assistant (it saves its state), then the simulator."""
