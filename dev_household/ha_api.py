@@ -223,31 +223,39 @@ class HomeAssistantApi:
             await self.refresh()
         return {"Authorization": f"Bearer {self.tokens.access_token}"}
 
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        authenticated: bool = True,
+    ) -> Any:
+        headers = await self._headers() if authenticated else {}
+        async with self._session.request(
+            method, f"{self.base_url}{path}", json=payload, headers=headers
+        ) as response:
+            if response.status >= 400:  # noqa: PLR2004
+                msg = f"{method} {path}: HTTP {response.status} {await response.text()}"
+                raise HomeAssistantError(msg)
+            return await response.json()
+
     async def _post_json(
         self, path: str, payload: dict[str, Any], *, authenticated: bool = True
     ) -> Any:
-        headers = await self._headers() if authenticated else {}
-        async with self._session.post(
-            f"{self.base_url}{path}", json=payload, headers=headers
-        ) as response:
-            if response.status >= 400:  # noqa: PLR2004
-                msg = f"POST {path}: HTTP {response.status} {await response.text()}"
-                raise HomeAssistantError(msg)
-            return await response.json()
+        return await self._request("POST", path, payload, authenticated=authenticated)
 
     async def get(self, path: str) -> Any:
         """GET a REST endpoint as the owner; returns the decoded JSON."""
-        async with self._session.get(
-            f"{self.base_url}{path}", headers=await self._headers()
-        ) as response:
-            if response.status >= 400:  # noqa: PLR2004
-                msg = f"GET {path}: HTTP {response.status} {await response.text()}"
-                raise HomeAssistantError(msg)
-            return await response.json()
+        return await self._request("GET", path)
 
     async def post(self, path: str, payload: dict[str, Any]) -> Any:
         """POST JSON to a REST endpoint as the owner; returns the decoded JSON."""
-        return await self._post_json(path, payload)
+        return await self._request("POST", path, payload)
+
+    async def delete(self, path: str) -> Any:
+        """DELETE a REST resource as the owner; returns the decoded JSON."""
+        return await self._request("DELETE", path)
 
     async def state(self, entity_id: str) -> str | None:
         """An entity's state, or None when Home Assistant does not know the entity."""

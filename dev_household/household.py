@@ -231,6 +231,7 @@ class DevHousehold:
         await self._configure_network()
         await self._wait_until_running()
         self.timings.home_assistant_running = self._elapsed()
+        await self._remove_failed_onboarding_suggestions()
         await self._keep_http_on_loopback()
         await self._add_missing_batteries()
         self.timings.batteries_added = self._elapsed()
@@ -338,6 +339,19 @@ class DevHousehold:
         """Settings -> System -> Network: only the loopback adapter, as a user would choose."""
         async with await self._ha.websocket() as ws:
             await ws.call("network/configure", config={"configured_adapters": LOOPBACK_ADAPTERS})
+
+    async def _remove_failed_onboarding_suggestions(self) -> None:
+        """Delete what onboarding added and cannot work offline (Google Translate speech).
+
+        A newcomer would otherwise meet a failed integration and an ERROR in the log that have
+        nothing to do with the batteries.
+        """
+        async with await self._ha.websocket() as ws:
+            entries = await ws.call("config_entries/get")
+        for entry in entries:
+            if entry.get("source") == "onboarding" and entry.get("state") == "setup_error":
+                await self._ha.delete(f"/api/config/config_entries/entry/{entry['entry_id']}")
+                _LOGGER.info("removed %s (added by onboarding, needs the internet)", entry["title"])
 
     async def _keep_http_on_loopback(self) -> None:
         """On the host's network: listen on 127.0.0.1 only, set as in the HTTP settings.

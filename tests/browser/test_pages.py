@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .fixtures import new_context
-from .frontend import wait_for_frontend
+from .frontend import call_ws, wait_for_frontend
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -77,3 +77,18 @@ def test_the_actions_in_developer_tools(
     page.get_by_role("button", name="UI mode").click()
     page.get_by_text("Start time").first.wait_for(timeout=30_000)
     visits.check(page, "developer tools - set_manual_schedule form")
+
+
+def test_the_integrations_page_shows_nothing_failed(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    """A newcomer's first look at Settings -> Devices & services: every integration set up."""
+    page.goto(household.url + "/config/integrations/dashboard")
+    wait_for_frontend(page)
+    page.get_by_text("Marstek Battery Rotation").first.wait_for(timeout=30_000)
+    record = visits.check(page, "integrations overview")
+    assert "failed to set up" not in record.text.lower(), record.screenshot  # the card says so
+    entries = call_ws(page, {"type": "config_entries/get"})
+    assert isinstance(entries, list)
+    failed = [entry["title"] for entry in entries if entry["state"] != "loaded"]
+    assert not failed, f"integrations not loaded: {failed}"
