@@ -49,3 +49,19 @@ def test_the_dashboard_shows_every_battery_and_the_rotation(
     meter = household.ha.state(household.ready["p1_sensor"])
     assert meter is not None
     float(meter["state"])
+
+
+def test_the_rotation_log_says_why_in_words(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    """The dashboard's log card shows the switch the household's start caused, with its reason."""
+    page.goto(household.ready["dashboard_url"])
+    wait_for_frontend(page)
+    event = household.ha.state("input_text.marstek_rotation_last_event")
+    assert event is not None
+    # "14:20 start: Fase C active: rotation on and ...": the reason, without the time.
+    reason = event["state"].split(" ", 1)[1][:40]
+    card = page.locator("hui-logbook-card").first
+    card.scroll_into_view_if_needed()  # the log renders its rows once they are in view
+    card.get_by_text(reason).first.wait_for(timeout=30_000)
+    visits.check(page, "dashboard rotation log", full_page=False)
