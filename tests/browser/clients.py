@@ -86,6 +86,15 @@ class HomeAssistantClient:
             f"{self.base_url}{path}", headers={"Authorization": f"Bearer {self._token()}"}
         )
 
+    def post(self, path: str, body: object) -> Any:
+        """POST JSON to a REST endpoint."""
+        return _request(
+            f"{self.base_url}{path}",
+            method="POST",
+            body=body,
+            headers={"Authorization": f"Bearer {self._token()}"},
+        )
+
     def state(self, entity_id: str) -> dict[str, Any] | None:
         """An entity's state object, or None if Home Assistant does not know it."""
         try:

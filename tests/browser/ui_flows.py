@@ -8,6 +8,8 @@ the form offers it, keep every default elsewhere, press Submit, and finish.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,27 +70,34 @@ def entity_prefix_of(step: StepSeen) -> str | None:
     return None
 
 
+@contextmanager
+def flow_answers(page: Page) -> Iterator[list[dict[str, Any]]]:
+    """Collect what Home Assistant answers the frontend's config-flow requests, in order."""
+    answers: list[dict[str, Any]] = []
+
+    def on_response(response: Response) -> None:
+        if "/api/config/config_entries/flow" not in response.url:
+            return
+        try:
+            document = response.json()
+        except Exception:  # noqa: BLE001 - not every answer is JSON (e.g. errors)
+            return
+        if isinstance(document, dict) and "type" in document:
+            answers.append(document)
+
+    page.on("response", on_response)
+    try:
+        yield answers
+    finally:
+        page.remove_listener("response", on_response)
+
+
 def add_battery_through_the_ui(
     page: Page, household: RunningHousehold, visits: Visits
 ) -> AddedBattery:
     """Put a new battery on the simulated network and add it as a user would."""
     new = household.simulator.add_battery()
-    answers: list[dict[str, Any]] = []
-
-    def on_response(response: Response) -> None:
-        if "/api/config/config_entries/flow" in response.url and response.request.method in {
-            "POST",
-            "GET",
-        }:
-            try:
-                document = response.json()
-            except Exception:  # noqa: BLE001 - not every answer is JSON (e.g. errors)
-                return
-            if isinstance(document, dict) and "type" in document:
-                answers.append(document)
-
-    page.on("response", on_response)
-    try:
+    with flow_answers(page) as answers:
         page.goto(f"{household.url}/config/integrations/dashboard/add?domain={DOMAIN}")
         wait_for_frontend(page)
         # The link first asks whether to set up the integration, as the list does not.
@@ -96,9 +105,7 @@ def add_battery_through_the_ui(
         confirm.wait_for(timeout=30_000)
         visits.record(page, "add integration - confirm", full_page=False)
         confirm.click()
-        steps = _walk_flow(page, new, answers, visits)
-    finally:
-        page.remove_listener("response", on_response)
+        steps = walk_flow(page, new, answers, visits)
     final = steps[-1].result
     devices = call_ws(page, {"type": "config/device_registry/list"})
     assert isinstance(devices, list)
@@ -122,7 +129,7 @@ def add_battery_through_the_ui(
     )
 
 
-def _walk_flow(
+def walk_flow(
     page: Page, new: dict[str, Any], answers: list[dict[str, Any]], visits: Visits
 ) -> list[StepSeen]:
     steps: list[StepSeen] = []
