@@ -93,8 +93,11 @@ def _checked[T](check: Callable[[], T]) -> T:
         raise translate_validation_error(err) from err
 
 
-def _check_power(entries: list[MarstekConfigEntry], power: int) -> None:
-    """Every targeted battery must be able to take `power` (its model's own limit)."""
+def _check_power(entries: list[MarstekConfigEntry], power: object) -> None:
+    """Every targeted battery must be able to take `power` (its model's own limit).
+
+    Checked before the protocol's wider bounds, so a refusal names the battery's own limit.
+    """
     for entry in entries:
         _checked(partial(entry.runtime_data.client.check_power, ATTR_POWER, power))
 
@@ -152,6 +155,8 @@ async def _async_run(
 
 async def _async_set_manual_schedule(call: ServiceCall) -> ServiceResponse:
     data = call.data
+    entries = await _async_targets(call)
+    _check_power(entries, data[ATTR_POWER])
     slot = _checked(
         lambda: ManualSlot(
             data[ATTR_TIME_NUM],
@@ -162,8 +167,6 @@ async def _async_set_manual_schedule(call: ServiceCall) -> ServiceResponse:
             enabled=data[ATTR_ENABLED],
         )
     )
-    entries = await _async_targets(call)
-    _check_power(entries, slot.power)
 
     async def write(coordinator: MarstekCoordinator) -> None:
         await coordinator.client.set_manual_slot(slot)
@@ -181,10 +184,10 @@ async def _async_clear_manual_schedules(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_set_passive_mode(call: ServiceCall) -> ServiceResponse:
+    entries = await _async_targets(call)
+    _check_power(entries, call.data[ATTR_POWER])
     config = _checked(lambda: passive_config(call.data[ATTR_POWER], call.data[ATTR_DURATION]))
     power, duration = config["passive_cfg"]["power"], config["passive_cfg"]["cd_time"]
-    entries = await _async_targets(call)
-    _check_power(entries, power)
 
     async def write(coordinator: MarstekCoordinator) -> None:
         await coordinator.client.set_passive(power, duration)

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pymarstek import power_limit_w
+
 from .frontend import rendered_text, wait_for_frontend
 
 if TYPE_CHECKING:
@@ -60,7 +62,10 @@ def test_a_bad_power_is_refused_with_a_clear_message_and_nothing_is_sent(
         f"target:\n  device_id: {added_battery.device_id}\n"
         "data:\n  power: 99999\n  duration: 60\n",
     )
-    expected = exception_pattern("out_of_range", value="99999")
+    limit = power_limit_w(added_battery.model)  # the message names the battery's own limit
+    expected = exception_pattern(
+        "out_of_range", field="power", min=str(-limit), max=str(limit), value="99999"
+    )
     shown = ""
     for _ in range(30):
         shown = rendered_text(page)

@@ -442,14 +442,14 @@ VALIDATION_CASES = [
         SET_MANUAL_SCHEDULE,
         {**SLOT_3, "power": 10001},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "10001"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "10001"},
         id="manual-power-10001",
     ),
     pytest.param(
         SET_MANUAL_SCHEDULE,
         {**SLOT_3, "power": -10001},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "-10001"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "-10001"},
         id="manual-power--10001",
     ),
     pytest.param(
@@ -513,7 +513,7 @@ VALIDATION_CASES = [
         SET_MANUAL_SCHEDULE,
         {**SLOT_3, "power": 800.9},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "800.9"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "800.9"},
         id="manual-power-800.9",
     ),
     pytest.param(
@@ -527,7 +527,7 @@ VALIDATION_CASES = [
         SET_PASSIVE_MODE,
         {"power": True, "duration": 60},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "True"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "True"},
         id="passive-power-true",
     ),
     pytest.param(
@@ -541,7 +541,7 @@ VALIDATION_CASES = [
         SET_PASSIVE_MODE,
         {"power": "500", "duration": 60},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "500"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "500"},
         id="passive-power-text",
     ),
     pytest.param(
@@ -576,14 +576,14 @@ VALIDATION_CASES = [
         SET_PASSIVE_MODE,
         {"power": 10001, "duration": 60},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "10001"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "10001"},
         id="passive-power-10001",
     ),
     pytest.param(
         SET_PASSIVE_MODE,
         {"power": -10001, "duration": 60},
         "out_of_range",
-        {"field": "power", "min": "-10000", "max": "10000", "value": "-10001"},
+        {"field": "power", "min": "-2500", "max": "2500", "value": "-10001"},
         id="passive-power--10001",
     ),
 ]
