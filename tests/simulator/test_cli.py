@@ -95,28 +95,34 @@ class LineReader:
         return line.decode()
 
 
-def test_cli_runs_batteries_until_interrupted() -> None:
-    port = free_udp_port()
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+def _start_simulator(
+    port: int, base_ip: str, *options: str, batteries: int = 1, **env: str
+) -> subprocess.Popen[bytes]:
+    """`python -m simulator` on loopback; its output is read through pipes."""
+    return subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
         [
             sys.executable,
             "-m",
             "simulator",
             "--batteries",
-            "2",
+            str(batteries),
             "--port",
             str(port),
             "--base-ip",
-            "127.0.0.30",
-            "--load",
-            "500",
-            "--quirk",
-            "2:duplicate_replies=1",
+            base_ip,
+            *options,
         ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+    )
+
+
+def test_cli_runs_batteries_until_interrupted() -> None:
+    port = free_udp_port()
+    process = _start_simulator(
+        port, "127.0.0.30", "--load", "500", "--quirk", "2:duplicate_replies=1", batteries=2
     )
     try:
         deadline = time.monotonic() + 15
@@ -175,29 +181,17 @@ def test_cli_serves_the_meter_and_status_over_http() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         http_port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--batteries",
-            "1",
-            "--port",
-            str(port),
-            "--base-ip",
-            "127.0.0.40",
-            "--no-broadcast",
-            "--profile",
-            "day",
-            "--solar",
-            "0",
-            "--http",
-            f"127.0.0.1:{http_port}",
-        ],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "TZ": "UTC"},
+    process = _start_simulator(
+        port,
+        "127.0.0.40",
+        "--no-broadcast",
+        "--profile",
+        "day",
+        "--solar",
+        "0",
+        "--http",
+        f"127.0.0.1:{http_port}",
+        TZ="UTC",
     )
     try:
         deadline = time.monotonic() + 15
@@ -230,26 +224,7 @@ def test_cli_serves_the_meter_and_status_over_http() -> None:
 
 
 def _run_simulator(port: int, state_file: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--batteries",
-            "1",
-            "--port",
-            str(port),
-            "--base-ip",
-            "127.0.0.50",
-            "--no-broadcast",
-            "--state-file",
-            str(state_file),
-        ],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    return _start_simulator(port, "127.0.0.50", "--no-broadcast", "--state-file", str(state_file))
 
 
 def _request(port: int, method: str, params: dict[str, Any]) -> Any:
