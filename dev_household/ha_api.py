@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -17,6 +18,18 @@ import aiohttp
 
 class HomeAssistantError(RuntimeError):
     """Home Assistant answered something the household cannot go on with."""
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[bool]], seconds: float, message: str, interval: float = 1.0
+) -> None:
+    """Await ``check()`` until it is true; HomeAssistantError "<message> within N s" after."""
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            msg = f"{message} within {seconds:.0f} s"
+            raise HomeAssistantError(msg)
+        await asyncio.sleep(interval)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,18 +121,16 @@ class HomeAssistantApi:
 
     async def wait_until_serving(self, seconds: float) -> None:
         """Wait until the HTTP server answers at all (any status: it is up)."""
-        deadline = time.monotonic() + seconds
-        while True:
+
+        async def answers() -> bool:
             try:
                 async with self._session.get(f"{self.base_url}/auth/providers") as response:
-                    if response.status < 500:  # noqa: PLR2004
-                        return
+                    return response.status < 500  # noqa: PLR2004
             except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                msg = f"Home Assistant did not answer on {self.base_url} within {seconds:.0f} s"
-                raise HomeAssistantError(msg)
-            await asyncio.sleep(0.5)
+                return False
+
+        message = f"Home Assistant did not answer on {self.base_url}"
+        await wait_for(answers, seconds, message, interval=0.5)
 
     async def onboarding_done(self) -> bool:
         """Whether every onboarding step is done."""

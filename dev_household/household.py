@@ -26,7 +26,7 @@ from simulator.household import household_specs
 
 from .dashboard import install_dashboard
 from .flows import BatteryAddress, add_battery, configured_macs
-from .ha_api import HomeAssistantApi, HomeAssistantError, Login
+from .ha_api import HomeAssistantApi, HomeAssistantError, Login, wait_for
 from .package import Household, HouseholdBattery, install_packages
 from .processes import ChildProcess
 
@@ -275,7 +275,7 @@ class DevHousehold:
             cwd=REPO_ROOT,
         )
         await self._simulator.start()
-        await self._wait_for(self._simulator_answers, 30, "the simulator did not start")
+        await wait_for(self._simulator_answers, 30, "the simulator did not start")
 
     async def _simulator_answers(self) -> bool:
         if self._simulator is not None and not self._simulator.running:
@@ -315,7 +315,7 @@ class DevHousehold:
                 config = await ws.call("get_config")
             return bool(config.get("state") == "RUNNING")
 
-        await self._wait_for(running, 300, "Home Assistant did not finish starting")
+        await wait_for(running, 300, "Home Assistant did not finish starting")
 
     async def _keep_home_assistant_running(self) -> None:
         """Restart Home Assistant when it asked to be restarted; fail if it stopped otherwise.
@@ -376,7 +376,7 @@ class DevHousehold:
                     return False
                 return bool(running and http.get("active_config_type") == "pending")
 
-            await self._wait_for(restarted_with_trial, 300, "Home Assistant did not restart")
+            await wait_for(restarted_with_trial, 300, "Home Assistant did not restart")
             async with await self._ha.websocket() as ws:
                 await ws.call("http/config/promote")
         self._save_state(http_on_loopback=True)
@@ -407,7 +407,7 @@ class DevHousehold:
         """Switch the rotation on, once, as the package's install notes tell a user to."""
         if self._load_state().get("rotation_switched_on"):
             return
-        await self._wait_for(
+        await wait_for(
             lambda: self._has_state("input_select.marstek_rotation_state"),
             60,
             "the rotation package did not load (input_select.marstek_rotation_state is missing)",
@@ -443,17 +443,7 @@ class DevHousehold:
                 and await self._has_state("input_select.marstek_rotation_state")
             )
 
-        await self._wait_for(
-            ready, 180, "the batteries, the P1 meter or the rotation did not show up"
-        )
-
-    async def _wait_for(self, check: Any, seconds: float, message: str) -> None:
-        deadline = time.monotonic() + seconds
-        while not await check():
-            if time.monotonic() > deadline:
-                msg = f"{message} within {seconds:.0f} s"
-                raise HomeAssistantError(msg)
-            await asyncio.sleep(1)
+        await wait_for(ready, 180, "the batteries, the P1 meter or the rotation did not show up")
 
     # --- while running -------------------------------------------------------------
 
