@@ -11,23 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
+from .translation_tree import translation_leaves
+
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION = REPO / "custom_components" / "marstek_rotation"
 STRINGS = json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
 LANGUAGES = ("en", "nl", "fr", "de")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def _leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    leaves: dict[str, str] = {}
-    for key, value in tree.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            leaves.update(_leaves(value, path))
-        else:
-            assert isinstance(value, str), f"{path} is not a string"
-            leaves[path] = value
-    return leaves
 
 
 def _translation(language: str) -> dict[str, Any]:
@@ -41,8 +31,8 @@ def test_strings_and_english_translation_are_identical() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_has_the_same_keys_and_placeholders(language: str) -> None:
-    english = _leaves(STRINGS)
-    translated = _leaves(_translation(language))
+    english = translation_leaves(STRINGS)
+    translated = translation_leaves(_translation(language))
     assert set(translated) == set(english)
     for key, text in english.items():
         assert set(PLACEHOLDER.findall(translated[key])) == set(PLACEHOLDER.findall(text)), key

@@ -17,26 +17,15 @@ from typing import Any
 import pytest
 
 from .icu_message import IcuError, parse
+from .translation_tree import translation_leaves
 
 INTEGRATION = Path(__file__).resolve().parents[2] / "custom_components" / "marstek_rotation"
 SOURCES = [INTEGRATION / "strings.json", *sorted((INTEGRATION / "translations").glob("*.json"))]
 TRANSLATIONS = [path for path in SOURCES if path.parent.name == "translations"]
 
 
-def leaves(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """Dotted key -> text for every string of a translation file."""
-    found: dict[str, str] = {}
-    for key, value in tree.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            found.update(leaves(value, path))
-        elif isinstance(value, str):
-            found[path] = value
-    return found
-
-
 def strings_of(path: Path) -> dict[str, str]:
-    return leaves(json.loads(path.read_text(encoding="utf-8")))
+    return translation_leaves(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _name(path: Path) -> str:
