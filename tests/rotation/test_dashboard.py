@@ -211,7 +211,7 @@ async def test_choosing_a_battery_on_the_dashboard_makes_it_active(
     assert household.active == HOUSEHOLD_PREFIXES[1]
     assert household.modes() == ("Manual", "Auto", "Manual")
     assert household.state(choice) == "Fase B"
-    assert "dashboard: Fase B active (was Fase C)" in household.state(
+    assert "choice: Fase B active (was Fase C)" in household.state(
         "input_text.marstek_rotation_last_event"
     )
 

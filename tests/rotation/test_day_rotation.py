@@ -246,7 +246,7 @@ async def test_second_battery_in_auto_is_a_mismatch(household: Household) -> Non
     household.a.mode = "Auto"  # two batteries following the meter would feed each other
     await household.async_advance(30)
     assert household.attr("sensor.marstek_rotation_decision", "mismatch") == (
-        "another battery in auto"
+        "another battery in auto: Fase A"
     )
 
     await household.async_advance(2 * MINUTE)

@@ -107,19 +107,31 @@ async def test_slow_swings_across_the_thresholds(household: Household) -> None:
     assert report.most > 0, "the scenario should make the rotation switch"
 
 
-async def test_surplus_and_demand_timed_to_the_cooldown(household: Household) -> None:
+@pytest.mark.parametrize("margin", [None, 0], ids=["default-margin", "no-margin"])
+async def test_surplus_and_demand_timed_to_the_cooldown(
+    household: Household, margin: float | None
+) -> None:
     """The worst weather for the rules: 5 min surplus, 5 min demand, again and again.
 
     Each spell outlasts the dwell (2 min) and spells follow each other at the cooldown (5 min),
     so the rules would switch every 5 minutes, both batteries writing at every switch: 12
-    writes an hour each, and more with a repair or an overflow. The budget holds them back.
+    writes an hour each, and more with a repair or an overflow. With the default SOC margin
+    the hysteresis (the margin doubles with every switch of the day) stops the levelling after
+    a few switches; with no margin at all the rules press against the budget, which holds them
+    back.
     """
     start = await _start(household)
+    if margin is not None:
+        await household.async_set_number("soc_margin", margin)
     household.sim.meter.set_solar(_square(10 * MINUTE, 0, 3000))
     await household.async_advance(2 * HOUR)
 
-    report = await _measure(household, "surplus/demand timed to cooldown", 2, start)
-    assert report.most >= BUDGET - 3, "the scenario should press against the budget"
+    name = "timed to cooldown, " + ("default margin" if margin is None else "margin 0")
+    report = await _measure(household, name, 2, start)
+    if margin is None:
+        assert report.most <= BUDGET // 2, "the hysteresis should keep the switches few"
+    else:
+        assert report.most >= BUDGET - 3, "the scenario should press against the budget"
 
 
 async def test_a_battery_that_drops_out_and_comes_back(household: Household) -> None:

@@ -31,6 +31,13 @@ class WriteReport:
     worst: Mapping[str, int]
 
     collected: ClassVar[list[WriteReport]] = []
+    # Other figures the scenarios measured (two-in-Auto minutes, switches), printed after.
+    notes: ClassVar[list[str]] = []
+
+    @classmethod
+    def note(cls, text: str) -> None:
+        """Keep one measured figure for the end-of-run summary."""
+        cls.notes.append(text)
 
     @classmethod
     def count(
@@ -73,9 +80,10 @@ class WriteReport:
     def summary_lines(cls) -> list[str]:
         """Every collected report, then the worst case over all of them."""
         lines = [report.line() for report in cls.collected]
-        worst = max(cls.collected, key=lambda report: report.most)
-        lines.append(
-            f"worst case: {worst.most} ES.SetMode to one battery in 60 minutes "
-            f"({worst.pattern}); budget {BUDGET}"
-        )
-        return lines
+        if cls.collected:
+            worst = max(cls.collected, key=lambda report: report.most)
+            lines.append(
+                f"worst case: {worst.most} ES.SetMode to one battery in 60 minutes "
+                f"({worst.pattern}); budget {BUDGET}"
+            )
+        return lines + cls.notes
