@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -52,9 +53,7 @@ def import_edges(root: Path = PACKAGE) -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
                 edges[name].update(
-                    target
-                    for target in _imported(node, name)
-                    if target in known and target != name
+                    target for target in _imported(node, name) if target in known and target != name
                 )
     return edges
 
@@ -82,10 +81,11 @@ def main() -> None:
     edges = import_edges(args.package)
     level_of = levels(edges)
     count = sum(len(targets) for targets in edges.values())
-    print(f"import depth: {max(level_of.values())} levels, {count} edges")
+    lines = [f"import depth: {max(level_of.values())} levels, {count} edges"]
     for name in sorted(edges, key=lambda n: (level_of[n], n)):
         targets = ", ".join(sorted(edges[name], key=lambda n: (level_of[n], n)))
-        print(f"  {level_of[name]:>2} {name}" + (f" -> {targets}" if args.edges else ""))
+        lines.append(f"  {level_of[name]:>2} {name}" + (f" -> {targets}" if args.edges else ""))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
