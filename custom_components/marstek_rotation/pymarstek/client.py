@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .codec import JsonObject
-    from .transport import MarstekTransport
+    from .transport import MarstekTransport, TransportStats
 
 
 class MarstekClient:
@@ -91,6 +91,21 @@ class MarstekClient:
     def transport(self) -> MarstekTransport:
         """The shared transport."""
         return self._transport
+
+    @property
+    def local_address(self) -> tuple[str, int]:
+        """The local (address, port) the shared transport is bound to."""
+        return self._transport.local_address
+
+    @property
+    def last_response_time(self) -> float | None:
+        """Seconds between this battery's last answered request and its reply, if any."""
+        return self._transport.last_response_time(self._host)
+
+    @property
+    def stats(self) -> TransportStats:
+        """The shared transport's counters (every battery on it together)."""
+        return self._transport.stats
 
     @property
     def host(self) -> str:
