@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .coordinator import MarstekCoordinator
+    from .runtime import MarstekConfigEntry
 
 # Read-only platform: the coordinator does the I/O.
 PARALLEL_UPDATES = 0
@@ -41,7 +42,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the connection sensor."""
-    async_add_entities([MarstekConnectionSensor(entry.runtime_data)])
+    async_add_entities([MarstekConnectionSensor(entry.runtime_data.coordinator)])
 
 
 class MarstekConnectionSensor(MarstekEntity, BinarySensorEntity):

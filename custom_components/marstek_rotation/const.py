@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from homeassistant.const import Platform
+
 from . import pymarstek
 
 DOMAIN: Final = "marstek_rotation"
@@ -17,6 +19,8 @@ CONF_ENTITY_PREFIX: Final = "entity_prefix"
 CONF_RATED_CAPACITY: Final = "rated_capacity"
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_TIMEOUT: Final = "timeout"
+# Only in a discovery flow's data (shown on its confirm step), never stored in an entry.
+CONF_FIRMWARE: Final = "firmware"
 
 DEFAULT_PORT: Final = pymarstek.DEFAULT_PORT
 DEFAULT_POLL_INTERVAL: Final = 30
@@ -55,3 +59,29 @@ ISSUE_RESET_PRONE_FIRMWARE: Final = "reset_prone_firmware"
 # Passive mode defaults used by the number entities.
 DEFAULT_PASSIVE_POWER: Final = 0
 DEFAULT_PASSIVE_DURATION: Final = 3600
+
+# The keys of a battery's entities, by platform, in the order they are created: an entity id is
+# `<platform>.<prefix>_<key>`. The platforms' descriptions use exactly these (a test checks it),
+# so the config flow can know the ids a prefix produces without importing any platform.
+ENTITY_KEYS: Final[dict[Platform, tuple[str, ...]]] = {
+    Platform.SENSOR: (
+        "state_of_charge",
+        "operating_mode",
+        "grid_power",
+        "offgrid_power",
+        "remaining_capacity",
+        "available_capacity",
+        "rated_capacity",
+        "ct_phase_a_power",
+        "ct_phase_b_power",
+        "ct_phase_c_power",
+        "ct_total_power",
+        "last_read",
+        "response_time",
+        "energy_charged",
+        "energy_discharged",
+    ),
+    Platform.BINARY_SENSOR: ("connection",),
+    Platform.SELECT: ("operating_mode",),
+    Platform.NUMBER: ("passive_power", "passive_duration"),
+}

@@ -19,6 +19,7 @@ A background window sends one datagram and waits for a moment when it delays no 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .const import CONF_BLE_MAC, CONF_MODEL, DOMAIN
+from .const import CONF_BLE_MAC, CONF_FIRMWARE, CONF_MODEL, DOMAIN
 from .lan_discovery import async_discover
 from .pymarstek import DeviceInfo
 
@@ -44,8 +45,6 @@ NEW_BATTERY_INTERVAL = timedelta(hours=6)
 UNREACHABLE_FIRST_WINDOW = timedelta(minutes=10)
 # How long a background broadcast may wait for a moment when it delays no poll.
 GAP_WAIT_S = 30.0
-
-CONF_FIRMWARE = "firmware"
 
 FINDERS: HassKey[dict[int, BatteryFinder]] = HassKey(f"{DOMAIN}_finders")
 
@@ -136,6 +135,18 @@ class BatteryFinder:
         schedule.next_window = None
         schedule.reasons.clear()
         self._plan_periodic(schedule.periodic_at)
+
+    def reachability_report(self, entry_id: str) -> Callable[..., None]:
+        """What a battery's coordinator calls when it goes away (False) or answers (True)."""
+
+        @callback
+        def report(*, reachable: bool) -> None:
+            if reachable:
+                self.async_report_reachable(entry_id)
+            else:
+                self.async_report_unreachable(entry_id)
+
+        return report
 
     @property
     def unreachable(self) -> frozenset[str]:

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .control import BatteryControl
+    from .coordinator import MarstekCoordinator
+    from .runtime import MarstekConfigEntry
 
-# Writes to one battery are serialised by the coordinator; one action at a time is enough.
+# Writes to one battery are serialised by its BatteryControl; one action at a time is enough.
 PARALLEL_UPDATES = 1
 
 SELECTABLE_MODES = (
@@ -40,15 +42,18 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the mode select."""
-    async_add_entities([MarstekModeSelect(entry.runtime_data)])
+    async_add_entities(
+        [MarstekModeSelect(entry.runtime_data.coordinator, entry.runtime_data.control)]
+    )
 
 
 class MarstekModeSelect(MarstekEntity, SelectEntity):
     """Auto, AI, Manual (neutral, slot 9 disabled) or Passive (power and duration numbers)."""
 
-    def __init__(self, coordinator: MarstekCoordinator) -> None:
-        """Attach the description."""
+    def __init__(self, coordinator: MarstekCoordinator, control: BatteryControl) -> None:
+        """Attach the description and the battery's write side."""
         super().__init__(coordinator, OPERATING_MODE, Platform.SELECT)
+        self._control = control
 
     @property
     def current_option(self) -> str | None:
@@ -60,12 +65,5 @@ class MarstekModeSelect(MarstekEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Write the mode; Passive takes power and duration from the number entities."""
-        mode = OperatingMode(option)
-        power: int | None = None
-        duration: int | None = None
-        if mode is OperatingMode.PASSIVE:
-            power, duration = self.coordinator.passive_settings
         async with async_translate_errors(self.coordinator.config_entry.title):
-            await self.coordinator.async_set_mode(
-                mode, passive_power=power, passive_duration=duration
-            )
+            await self._control.async_set_mode(OperatingMode(option))

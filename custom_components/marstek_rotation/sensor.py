@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator, MarstekData
+    from .coordinator import MarstekCoordinator
+    from .data import MarstekData
+    from .runtime import MarstekConfigEntry
 
 # Read-only platform: the coordinator does the I/O.
 PARALLEL_UPDATES = 0
@@ -183,7 +185,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the sensors the battery's reply supports."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     entities: list[SensorEntity] = [
         MarstekSensor(coordinator, description)
         for description in SENSORS

@@ -865,7 +865,7 @@ async def test_options_change_settings_and_reload(
     ids_before = {
         e.entity_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     }
-    coordinator_before = entry.runtime_data
+    coordinator_before = entry.runtime_data.coordinator
 
     result = await start_options(hass, entry)
     assert form_defaults(result) == settings(D828_PREFIX)
@@ -879,7 +879,7 @@ async def test_options_change_settings_and_reload(
 
     assert entry.options == new
     assert entry.state is ConfigEntryState.LOADED
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     assert coordinator is not coordinator_before  # reloaded
     assert coordinator.update_interval.total_seconds() == 60
     assert coordinator.client.timeout == 2.5

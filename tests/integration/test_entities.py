@@ -122,7 +122,7 @@ async def test_sensor_values_follow_the_battery(hass: HomeAssistant, simulator: 
     assert float(value("rated_capacity")) == 5.12
 
     battery.soc = 20.0
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.coordinator.async_refresh()
     assert int(value("state_of_charge")) == 20
     assert float(value("available_capacity")) == pytest.approx(5.12 * 0.8, abs=0.001)
 
@@ -216,7 +216,7 @@ async def test_passive_numbers_survive_a_reload(hass: HomeAssistant, simulator: 
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
 
-    assert entry.runtime_data.passive_settings == (750, 120)
+    assert entry.runtime_data.control.passive_settings == (750, 120)
     state = hass.states.get("number.marstek_venuse_d828_passive_power")
     assert state is not None
     assert float(state.state) == 750
@@ -300,7 +300,7 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
 
     await select_mode(hass, "manual")
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.coordinator.async_refresh()
 
     assert battery.mode == mode_after_poll
     state = hass.states.get("select.marstek_venuse_d828_operating_mode")
@@ -322,7 +322,7 @@ async def test_the_real_default_pacing_and_quiet_period(
     battery.clear_received()
 
     writes = asyncio.gather(select_mode(hass, "ai"), select_mode(hass, "manual"))
-    read = asyncio.create_task(entry.runtime_data.async_refresh())
+    read = asyncio.create_task(entry.runtime_data.coordinator.async_refresh())
     for _ in range(20):  # let 20 s pass on every clock, in steps
         freezer.tick(timedelta(seconds=1))
         async_fire_time_changed(hass)

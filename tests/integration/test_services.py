@@ -400,7 +400,7 @@ async def test_set_passive_mode_holds_the_power(hass: HomeAssistant, simulator: 
             state = hass.states.get(entity_id)
             assert state is not None
             assert state.state == "passive", entity_id
-        await entry.runtime_data.async_refresh()
+        await entry.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
     assert battery.method_counts() == {SET_MODE: 1, "ES.GetMode": 2}
 
