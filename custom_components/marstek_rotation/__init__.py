@@ -18,7 +18,7 @@ from .pymarstek import MarstekClient, MarstekTransportError
 from .repairs import async_delete_issues
 from .runtime import MarstekConfigEntry, MarstekRuntimeData
 from .services import async_setup_services
-from .transports import async_acquire_transport, async_release_transport, link_timing
+from .transports import async_acquire_transport, async_release_transport
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -60,7 +60,6 @@ async def _async_start(hass: HomeAssistant, entry: MarstekConfigEntry) -> Marste
             host,
             port,
             timeout=entry.options[CONF_TIMEOUT],
-            quiet_period=link_timing(hass).quiet_period,
             model=entry.data[CONF_MODEL],
         )
         # The port's finder looks for the battery while it is away (at a new address, maybe).

@@ -18,11 +18,18 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.marstek_rotation.transports import LINK_TIMING, LinkTiming
 from simulator import Quirks, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
-from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, set_link_timing, setup_entry
+from .conftest import (
+    VENUS_E3_9A7D,
+    VENUS_E_D828,
+    LinkTiming,
+    config_entry_for,
+    set_link_timing,
+    setup_entry,
+    use_link_timing,
+)
 
 SENSOR_KEYS = (
     "state_of_charge",
@@ -294,7 +301,7 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     quiet_period: float,
     mode_after_poll: str,
 ) -> None:
-    set_link_timing(hass, quiet_period=quiet_period)
+    set_link_timing(monkeypatch, quiet_period=quiet_period)
     # This firmware undoes a write when it is read within 0.8 s after it.
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=0.8))
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
@@ -310,13 +317,16 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
 
 @pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
 async def test_the_real_default_pacing_and_quiet_period(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The library's defaults (1 s spacing, 15 s quiet after a write), which other tests shorten.
 
     A poll that waits for the quiet period lets a second write go first, 1 s after the first.
     """
-    hass.data[LINK_TIMING] = LinkTiming()
+    use_link_timing(monkeypatch, LinkTiming())
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=10.0))
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
     battery.clear_received()

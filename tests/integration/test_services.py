@@ -321,7 +321,7 @@ async def test_clear_runs_batteries_in_parallel(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pacing = 0.05
-    set_link_timing(hass, min_interval=pacing)
+    set_link_timing(monkeypatch, min_interval=pacing)
     first, first_entry = await one_battery(hass, simulator)
     second, second_entry = await one_battery(hass, simulator, VENUS_E3_9A7D)
     first_target = {"device_id": device_id_of(hass, first_entry)}
@@ -801,7 +801,7 @@ async def test_failure_without_response_raises_action_failed(
 async def test_clear_and_set_on_one_battery_do_not_interleave(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch, clear_first: bool
 ) -> None:
-    set_link_timing(hass, min_interval=0.01)
+    set_link_timing(monkeypatch, min_interval=0.01)
     battery, entry = await one_battery(hass, simulator)
     target = {"device_id": device_id_of(hass, entry)}
     clear = call(hass, CLEAR_MANUAL_SCHEDULES, target=target)
