@@ -7,27 +7,17 @@ tests/integration keep covering the library, the transport and the simulator end
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from unittest.mock import AsyncMock, MagicMock, PropertyMock, patch
 
 import pytest
-from awesomeversion import AwesomeVersion
-from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.const import __version__ as ha_version
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.marstek_rotation.const import (
-    CONF_BLE_MAC,
-    CONF_ENTITY_PREFIX,
-    CONF_MODEL,
-    CONF_POLL_INTERVAL,
-    CONF_RATED_CAPACITY,
-    CONF_TIMEOUT,
-    DOMAIN,
-)
 from custom_components.marstek_rotation.pymarstek import (
     DeviceInfo,
     MarstekClient,
@@ -35,12 +25,23 @@ from custom_components.marstek_rotation.pymarstek import (
     OperatingMode,
     TransportStats,
 )
+from tests.integration.conftest import (  # noqa: F401  # fixtures, shared with the slow layer
+    VENUS_E3_9A7D,
+    auto_enable_custom_integrations,
+    config_entry_for,
+    entity_registry_enabled_by_default,
+    latest_line_only,
+    snapshot,
+)
+
+type SnapshotOnePlatform = Callable[[Platform], Awaitable[None]]
 
 # The Venus E 3.0 of the real-UDP snapshots (tests/integration), as its client reads it.
-HOST = "127.0.0.3"
+HOST = VENUS_E3_9A7D.host
 PORT = 30000
-BLE_MAC = "009b08a59a7d"
+BLE_MAC = VENUS_E3_9A7D.ble_mac
 PREFIX = "marstek_venuse_3_0_9a7d"
+READ_AT = "2026-11-23 10:00:00+00:00"
 DEVICE = DeviceInfo(
     model="VenusE 3.0",
     firmware=150,
@@ -68,35 +69,10 @@ STATUS = ModeStatus(
 )
 
 
-# Registry snapshots differ between the two Home Assistant lines: kept for the latest only.
-latest_line_only = pytest.mark.skipif(
-    AwesomeVersion(ha_version) < AwesomeVersion("2026.1.0"),
-    reason="snapshots are kept for the latest Home Assistant line",
-)
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load integrations from custom_components in every test here."""
-
-
 @pytest.fixture
 def mock_config_entry() -> MockConfigEntry:
-    """The entry the config flow creates for the Venus E 3.0."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Marstek VenusE 3.0 9a7d",
-        unique_id=BLE_MAC,
-        version=1,
-        minor_version=2,
-        data={CONF_HOST: HOST, CONF_PORT: PORT, CONF_BLE_MAC: BLE_MAC, CONF_MODEL: "VenusE 3.0"},
-        options={
-            CONF_ENTITY_PREFIX: PREFIX,
-            CONF_RATED_CAPACITY: 5.12,
-            CONF_POLL_INTERVAL: 30,
-            CONF_TIMEOUT: 1.0,
-        },
-    )
+    """The entry the config flow creates for the Venus E 3.0 (as in the real-UDP tests)."""
+    return config_entry_for(VENUS_E3_9A7D)
 
 
 @pytest.fixture
@@ -114,8 +90,14 @@ def mock_release_transport() -> Iterator[AsyncMock]:
 
 
 @pytest.fixture
-def mock_marstek_client(mock_release_transport: AsyncMock) -> Iterator[MagicMock]:
-    """A `MarstekClient` that answers at once; no transport is opened."""
+def mock_marstek_client(
+    mock_release_transport: AsyncMock, freezer: FrozenDateTimeFactory
+) -> Iterator[MagicMock]:
+    """A `MarstekClient` that answers at once; no transport is opened.
+
+    The clock stands still at the moment of the real-UDP snapshots, so the last-read time agrees.
+    """
+    freezer.move_to(READ_AT)
     with patch("custom_components.marstek_rotation.MarstekClient", autospec=True) as client_class:
         client = client_class.return_value
         client.host = HOST
@@ -144,17 +126,33 @@ async def setup_integration(hass: HomeAssistant, entry: MockConfigEntry) -> None
 
 
 @pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create every entity enabled, including those disabled by default."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
+async def init_integration(
+    hass: HomeAssistant,
+    mock_marstek_client: MagicMock,
+    mock_config_entry: MockConfigEntry,
+) -> MockConfigEntry:
+    """The Venus E 3.0 set up on the mocked client."""
+    await setup_integration(hass, mock_config_entry)
+    return mock_config_entry
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots with Home Assistant's serializer (stable ids, registry entries as dicts)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+def snapshot_one_platform(
+    hass: HomeAssistant,
+    mock_marstek_client: MagicMock,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    request: pytest.FixtureRequest,
+) -> SnapshotOnePlatform:
+    """Set up only `platform` and compare each of its entities (all enabled) with the snapshot."""
+    request.getfixturevalue("entity_registry_enabled_by_default")
+    snapshot_assertion: SnapshotAssertion = request.getfixturevalue("snapshot")
+
+    async def check(platform: Platform) -> None:
+        with patch("custom_components.marstek_rotation.PLATFORMS", [platform]):
+            await setup_integration(hass, mock_config_entry)
+        await snapshot_platform(
+            hass, entity_registry, snapshot_assertion, mock_config_entry.entry_id
+        )
+
+    return check

@@ -11,18 +11,15 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from .conftest import latest_line_only, setup_integration
-
-pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
+from .conftest import latest_line_only
 
 
 @latest_line_only
 @pytest.mark.usefixtures("mock_marstek_client")
 async def test_diagnostics(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
+    init_integration: MockConfigEntry,
     hass_client: ClientSessionGenerator,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
-    assert await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry) == snapshot
+    assert await get_diagnostics_for_config_entry(hass, hass_client, init_integration) == snapshot

@@ -13,19 +13,18 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.marstek_rotation.pymarstek import MarstekTimeoutError
 
-from .conftest import latest_line_only, setup_integration
+from .conftest import latest_line_only
 
 
 @latest_line_only
 @pytest.mark.usefixtures("mock_marstek_client")
 async def test_device(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
+    init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
-    devices = dr.async_entries_for_config_entry(device_registry, mock_config_entry.entry_id)
+    devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
     assert devices == snapshot
 
 
@@ -56,12 +55,11 @@ async def test_unload_gives_the_transport_back(
     hass: HomeAssistant,
     mock_marstek_client: MagicMock,
     mock_release_transport: AsyncMock,
-    mock_config_entry: MockConfigEntry,
+    init_integration: MockConfigEntry,
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
     assert mock_marstek_client.get_mode.await_count == 1
 
-    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
 
-    assert mock_config_entry.state is ConfigEntryState.NOT_LOADED
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
     mock_release_transport.assert_awaited_once_with(hass, ("127.0.0.1", 30000))

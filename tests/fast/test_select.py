@@ -10,15 +10,12 @@ from homeassistant.components.select import DOMAIN as SELECT_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.marstek_rotation.pymarstek import MarstekDeviceError, OperatingMode
 
-from .conftest import PREFIX, latest_line_only, setup_integration
+from .conftest import PREFIX, SnapshotOnePlatform, latest_line_only
 
-pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
 SELECT = f"select.{PREFIX}_operating_mode"
 
 
@@ -31,29 +28,13 @@ async def _select(hass: HomeAssistant, option: str) -> None:
     )
 
 
-@latest_line_only
-@pytest.mark.usefixtures("mock_marstek_client")
-async def test_selects(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("custom_components.marstek_rotation.PLATFORMS", [Platform.SELECT])
-    await setup_integration(hass, mock_config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
-
-
 @pytest.mark.parametrize("mode", [OperatingMode.AUTO, OperatingMode.AI, OperatingMode.MANUAL])
 async def test_a_choice_is_sent_and_shown_at_once(
     hass: HomeAssistant,
     mock_marstek_client: MagicMock,
-    mock_config_entry: MockConfigEntry,
+    init_integration: MockConfigEntry,
     mode: OperatingMode,
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
-
     await _select(hass, mode.value)
 
     mock_marstek_client.set_mode.assert_awaited_once_with(
@@ -65,10 +46,9 @@ async def test_a_choice_is_sent_and_shown_at_once(
 
 
 async def test_passive_takes_the_numbers(
-    hass: HomeAssistant, mock_marstek_client: MagicMock, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_marstek_client: MagicMock, init_integration: MockConfigEntry
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
-    control = mock_config_entry.runtime_data.control
+    control = init_integration.runtime_data.control
     control.passive_power, control.passive_duration = -800, 600
 
     await _select(hass, OperatingMode.PASSIVE.value)
@@ -79,9 +59,8 @@ async def test_passive_takes_the_numbers(
 
 
 async def test_a_refused_write_is_an_error_and_the_mode_stays(
-    hass: HomeAssistant, mock_marstek_client: MagicMock, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_marstek_client: MagicMock, init_integration: MockConfigEntry
 ) -> None:
-    await setup_integration(hass, mock_config_entry)
     mock_marstek_client.set_mode.side_effect = MarstekDeviceError(-1, "rejected", None)
 
     with pytest.raises(HomeAssistantError):
@@ -90,3 +69,8 @@ async def test_a_refused_write_is_an_error_and_the_mode_stays(
     state = hass.states.get(SELECT)
     assert state is not None
     assert state.state == OperatingMode.MANUAL.value
+
+
+@latest_line_only
+async def test_selects(snapshot_one_platform: SnapshotOnePlatform) -> None:
+    await snapshot_one_platform(Platform.SELECT)

@@ -5,30 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from unittest.mock import MagicMock
 
-import pytest
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import PREFIX, STATUS, latest_line_only, setup_integration
-
-pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
-
-
-@latest_line_only
-@pytest.mark.usefixtures("entity_registry_enabled_by_default", "mock_marstek_client")
-async def test_sensors(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr("custom_components.marstek_rotation.PLATFORMS", [Platform.SENSOR])
-    await setup_integration(hass, mock_config_entry)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+from .conftest import PREFIX, STATUS, SnapshotOnePlatform, latest_line_only, setup_integration
 
 
 async def test_capacities_follow_the_soc(
@@ -69,3 +51,8 @@ async def test_ct_sensors_only_where_the_reply_has_them(
 
     assert entity_registry.async_get(f"sensor.{PREFIX}_grid_power") is not None
     assert entity_registry.async_get(f"sensor.{PREFIX}_ct_total_power") is None
+
+
+@latest_line_only
+async def test_sensors(snapshot_one_platform: SnapshotOnePlatform) -> None:
+    await snapshot_one_platform(Platform.SENSOR)

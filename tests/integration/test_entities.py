@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.marstek_rotation.entity_ids import planned_entity_ids
 from simulator import Quirks, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
@@ -31,30 +32,13 @@ from .conftest import (
     use_link_timing,
 )
 
-SENSOR_KEYS = (
-    "state_of_charge",
-    "operating_mode",
-    "grid_power",
-    "offgrid_power",
-    "remaining_capacity",
-    "available_capacity",
-    "rated_capacity",
-    "energy_charged",
-    "energy_discharged",
-    "last_read",
-    "response_time",
-)
 CT_KEYS = ("ct_phase_a_power", "ct_phase_b_power", "ct_phase_c_power", "ct_total_power")
 
 
 def expected_ids(prefix: str, *, ct: bool) -> set[str]:
-    ids = {f"sensor.{prefix}_{key}" for key in SENSOR_KEYS}
-    if ct:
-        ids |= {f"sensor.{prefix}_{key}" for key in CT_KEYS}
-    ids |= {f"select.{prefix}_operating_mode"}
-    ids |= {f"number.{prefix}_passive_power", f"number.{prefix}_passive_duration"}
-    ids |= {f"binary_sensor.{prefix}_connection"}
-    return ids
+    """Every id a battery can have (the snapshots list them), the CT sensors only with `ct`."""
+    ids = set(planned_entity_ids(prefix))
+    return ids if ct else ids - {f"sensor.{prefix}_{key}" for key in CT_KEYS}
 
 
 def registered_ids(entity_registry: er.EntityRegistry, entry_id: str) -> set[str]:
