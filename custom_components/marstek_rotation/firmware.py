@@ -1,4 +1,7 @@
-"""Firmware known to reset or switch off its Open API under polling (protocol doc section 5.2)."""
+"""Firmware known to reset or switch off its Open API under polling.
+
+Built from what users report; README's Troubleshooting tells the owner what to do about it.
+"""
 
 from __future__ import annotations
 

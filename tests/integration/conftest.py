@@ -44,7 +44,7 @@ from simulator import BatterySpec, Simulator
 PORT = 30000
 BROADCAST = "127.255.255.255"
 
-# The household of the seed documents, on loopback.
+# The development household (README, Development: scripts/develop runs it), on loopback.
 VENUS_E_D828 = BatterySpec(
     host="127.0.0.2", model="VenusE", firmware=156, ble_mac="acd92968d828", soc=62.0, mode="Auto"
 )
