@@ -35,17 +35,6 @@ DEFAULT_RATED_CAPACITY: Final = 5.12
 MIN_RATED_CAPACITY: Final = 0.5
 MAX_RATED_CAPACITY: Final = 100.0
 
-# Rated capacity (kWh) by the model string `Marstek.GetDevice` reports.
-MODEL_RATED_CAPACITY: Final[dict[str, float]] = {
-    "VenusE": 5.12,
-    "VenusE 3.0": 5.12,
-    "VenusC": 2.56,
-    "VenusD": 2.24,
-    "Venus D": 2.24,
-    "VenusA": 2.24,
-    "Venus A": 2.24,
-}
-
 # Availability: values survive this many missed polls; the next one marks entities unavailable.
 MISSED_POLLS_BEFORE_UNAVAILABLE: Final = 3
 # Poll intervals of an unreachable battery: 5 minutes after it went away, then every 10.

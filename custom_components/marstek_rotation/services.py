@@ -23,7 +23,7 @@ from homeassistant.util.json import JsonValueType
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .errors import translate_error, translate_validation_error
-from .pymarstek import DAY_NAMES, ManualSlot, MarstekError, MarstekValidationError, passive_config
+from .pymarstek import DAY_NAMES, ManualSlot, MarstekClient, MarstekError, MarstekValidationError
 
 if TYPE_CHECKING:
     import probatio as vol
@@ -172,8 +172,9 @@ async def _async_clear_manual_schedules(call: ServiceCall) -> ServiceResponse:
 async def _async_set_passive_mode(call: ServiceCall) -> ServiceResponse:
     entries = await _async_targets(call)
     _check_power(entries, call.data[ATTR_POWER])
-    config = _checked(lambda: passive_config(call.data[ATTR_POWER], call.data[ATTR_DURATION]))
-    power, duration = config["passive_cfg"]["power"], config["passive_cfg"]["cd_time"]
+    power, duration = _checked(
+        partial(MarstekClient.check_passive, call.data[ATTR_POWER], call.data[ATTR_DURATION])
+    )
     return await _async_run(
         call, entries, lambda control: control.async_set_passive(power, duration)
     )

@@ -32,12 +32,14 @@ from custom_components.marstek_rotation.const import (
 )
 from custom_components.marstek_rotation.naming import default_entity_prefix, device_name
 from custom_components.marstek_rotation.pymarstek import (
-    DEFAULT_DISCOVERY_DURATION,
-    DEFAULT_MIN_INTERVAL,
-    DEFAULT_QUIET_PERIOD,
     MarstekClient,
     MarstekTransport,
     discover_devices,
+)
+from custom_components.marstek_rotation.pymarstek.const import (
+    DEFAULT_DISCOVERY_DURATION,
+    DEFAULT_MIN_INTERVAL,
+    DEFAULT_QUIET_PERIOD,
 )
 from simulator import BatterySpec, Simulator
 

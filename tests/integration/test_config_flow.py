@@ -35,7 +35,8 @@ from custom_components.marstek_rotation.const import (
 )
 from custom_components.marstek_rotation.entity_ids import LONGEST_ENTITY_ID_PART, planned_entity_ids
 from custom_components.marstek_rotation.naming import MAX_PREFIX_LENGTH
-from custom_components.marstek_rotation.pymarstek import DEFAULT_DISCOVERY_DURATION, MarstekClient
+from custom_components.marstek_rotation.pymarstek import MarstekClient
+from custom_components.marstek_rotation.pymarstek.const import DEFAULT_DISCOVERY_DURATION
 from custom_components.marstek_rotation.transports import TRANSPORT_POOL
 from simulator import BatterySpec, Quirks, Simulator
 
