@@ -7,8 +7,6 @@ from typing import Final
 
 from homeassistant.const import Platform
 
-from . import pymarstek
-
 DOMAIN: Final = "marstek_rotation"
 MANUFACTURER: Final = "Marstek"
 
@@ -22,13 +20,14 @@ CONF_TIMEOUT: Final = "timeout"
 # Only in a discovery flow's data (shown on its confirm step), never stored in an entry.
 CONF_FIRMWARE: Final = "firmware"
 
-DEFAULT_PORT: Final = pymarstek.DEFAULT_PORT
+# The library's defaults, repeated so that const imports nothing (a test checks they agree).
+DEFAULT_PORT: Final = 30000
 DEFAULT_POLL_INTERVAL: Final = 30
 # Suggested for firmware that resets under frequent polling (see firmware.py).
 RESET_PRONE_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
-DEFAULT_TIMEOUT: Final = pymarstek.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT: Final = 3.0
 MIN_TIMEOUT: Final = 1.0
 MAX_TIMEOUT: Final = 10.0
 DEFAULT_RATED_CAPACITY: Final = 5.12

@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 from .availability import Availability
 from .const import CONF_POLL_INTERVAL, CONF_RATED_CAPACITY, DOMAIN
 from .data import MarstekData
+from .firmware import reset_prone_fixed_in
 from .pymarstek import DeviceInfo, MarstekClient, MarstekError
 from .repairs import (
     async_create_unreachable_issue,
@@ -80,7 +81,8 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
                 translation_key="setup_unreachable",
                 translation_placeholders={"host": self.client.host, "error": str(err)},
             ) from err
-        async_update_firmware_issue(self.hass, self.config_entry, self.device)
+        fixed_in = reset_prone_fixed_in(self.device.model, self.device.firmware_version)
+        async_update_firmware_issue(self.hass, self.config_entry, self.device, fixed_in)
 
     async def _async_update_data(self) -> MarstekData:
         try:

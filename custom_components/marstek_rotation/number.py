@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .control import BatteryControl
-    from .coordinator import MarstekCoordinator
-    from .runtime import MarstekConfigEntry
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
 # Setting a number only stores it; nothing is sent.
 PARALLEL_UPDATES = 0
@@ -86,10 +85,7 @@ async def async_setup_entry(
 ) -> None:
     """Create the passive settings."""
     async_add_entities(
-        MarstekPassiveNumber(
-            entry.runtime_data.coordinator, entry.runtime_data.control, description
-        )
-        for description in NUMBERS
+        MarstekPassiveNumber(entry.runtime_data, description) for description in NUMBERS
     )
 
 
@@ -100,14 +96,15 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
 
     def __init__(
         self,
-        coordinator: MarstekCoordinator,
-        control: BatteryControl,
+        runtime: MarstekRuntimeData,
         description: MarstekNumberDescription,
     ) -> None:
         """Attach the description and this battery's range."""
-        super().__init__(coordinator, description, Platform.NUMBER)
-        self._control = control
-        self._attr_native_min_value, self._attr_native_max_value = description.range_fn(control)
+        super().__init__(runtime.coordinator, description, Platform.NUMBER)
+        self._control = runtime.control
+        self._attr_native_min_value, self._attr_native_max_value = description.range_fn(
+            self._control
+        )
 
     async def async_added_to_hass(self) -> None:
         """Restore the last value into the battery's control, within this battery's range."""

@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
-from .firmware import reset_prone_fixed_in
 from .pymarstek import DeviceInfo
 
 
@@ -37,10 +36,9 @@ def _create(
 
 
 def async_update_firmware_issue(
-    hass: HomeAssistant, entry: ConfigEntry, device: DeviceInfo
+    hass: HomeAssistant, entry: ConfigEntry, device: DeviceInfo, fixed_in: int | None
 ) -> None:
-    """Warn about a firmware known to reset under polling; remove the warning otherwise."""
-    fixed_in = reset_prone_fixed_in(device.model, device.firmware_version)
+    """Warn about firmware that resets under polling (`fixed_in`: the fix); else remove it."""
     if fixed_in is None:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(ISSUE_RESET_PRONE_FIRMWARE, entry))
         return

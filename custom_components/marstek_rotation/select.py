@@ -15,9 +15,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .control import BatteryControl
-    from .coordinator import MarstekCoordinator
-    from .runtime import MarstekConfigEntry
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
 # Writes to one battery are serialised by its BatteryControl; one action at a time is enough.
 PARALLEL_UPDATES = 1
@@ -42,18 +40,16 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the mode select."""
-    async_add_entities(
-        [MarstekModeSelect(entry.runtime_data.coordinator, entry.runtime_data.control)]
-    )
+    async_add_entities([MarstekModeSelect(entry.runtime_data)])
 
 
 class MarstekModeSelect(MarstekEntity, SelectEntity):
     """Auto, AI, Manual (neutral, slot 9 disabled) or Passive (power and duration numbers)."""
 
-    def __init__(self, coordinator: MarstekCoordinator, control: BatteryControl) -> None:
+    def __init__(self, runtime: MarstekRuntimeData) -> None:
         """Attach the description and the battery's write side."""
-        super().__init__(coordinator, OPERATING_MODE, Platform.SELECT)
-        self._control = control
+        super().__init__(runtime.coordinator, OPERATING_MODE, Platform.SELECT)
+        self._control = runtime.control
 
     @property
     def current_option(self) -> str | None:

@@ -1,18 +1,19 @@
-"""The entity keys in const (used by the config flow) are exactly the platforms' descriptions."""
+"""const imports nothing, so what it repeats from elsewhere is checked here."""
 
 from __future__ import annotations
 
 from homeassistant.const import Platform
 
-from custom_components.marstek_rotation import PLATFORMS
+from custom_components.marstek_rotation import PLATFORMS, pymarstek
 from custom_components.marstek_rotation.binary_sensor import CONNECTION
-from custom_components.marstek_rotation.const import ENTITY_KEYS
+from custom_components.marstek_rotation.const import DEFAULT_PORT, DEFAULT_TIMEOUT, ENTITY_KEYS
 from custom_components.marstek_rotation.number import NUMBERS
 from custom_components.marstek_rotation.select import OPERATING_MODE
 from custom_components.marstek_rotation.sensor import ENERGY_SENSORS, SENSORS
 
 
 def test_const_lists_every_description_key_in_order() -> None:
+    # The config flow takes the entity ids a prefix produces from const, not the platforms.
     described = {
         Platform.SENSOR: tuple(description.key for description in (*SENSORS, *ENERGY_SENSORS)),
         Platform.BINARY_SENSOR: (CONNECTION.key,),
@@ -21,3 +22,7 @@ def test_const_lists_every_description_key_in_order() -> None:
     }
     assert described == ENTITY_KEYS
     assert set(ENTITY_KEYS) == set(PLATFORMS)
+
+
+def test_const_repeats_the_librarys_defaults() -> None:
+    assert (DEFAULT_PORT, DEFAULT_TIMEOUT) == (pymarstek.DEFAULT_PORT, pymarstek.DEFAULT_TIMEOUT)
