@@ -19,10 +19,9 @@ A background window sends one datagram and waits for a moment when it delays no 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -36,6 +35,9 @@ from homeassistant.util.hass_dict import HassKey
 from .const import CONF_BLE_MAC, CONF_FIRMWARE, CONF_MODEL, DOMAIN
 from .lan_discovery import async_discover
 from .pymarstek import DeviceInfo
+
+if TYPE_CHECKING:
+    from .coordinator import ReachabilityReport
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -136,7 +138,7 @@ class BatteryFinder:
         schedule.reasons.clear()
         self._plan_periodic(schedule.periodic_at)
 
-    def reachability_report(self, entry_id: str) -> Callable[..., None]:
+    def reachability_report(self, entry_id: str) -> ReachabilityReport:
         """What a battery's coordinator calls when it goes away (False) or answers (True)."""
 
         @callback
