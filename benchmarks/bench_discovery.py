@@ -21,13 +21,8 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from pymarstek import (
-    METHOD_GET_DEVICE,
-    METHOD_GET_MODE,
-    MarstekError,
-    MarstekTransport,
-    discover_devices,
-)
+from pymarstek import MarstekError, MarstekTransport, discover_devices
+from pymarstek.const import METHOD_GET_DEVICE, METHOD_GET_MODE
 from simulator import SimulatedBattery, Simulator
 
 from .fleet import add_fleet, clients_for, sleep_until

@@ -12,13 +12,8 @@ from __future__ import annotations
 import asyncio
 from itertools import pairwise
 
-from pymarstek import (
-    METHOD_GET_MODE,
-    METHOD_SET_MODE,
-    MarstekClient,
-    MarstekTransport,
-    OperatingMode,
-)
+from pymarstek import MarstekClient, MarstekTransport, OperatingMode
+from pymarstek.const import METHOD_GET_MODE, METHOD_SET_MODE
 from simulator import SimulatedBattery, Simulator
 
 from .fleet import add_fleet, clients_for

@@ -13,7 +13,8 @@ import asyncio
 import math
 from collections import Counter
 
-from pymarstek import METHOD_GET_MODE, MarstekClient, MarstekError, MarstekTransport
+from pymarstek import MarstekClient, MarstekError, MarstekTransport
+from pymarstek.const import METHOD_GET_MODE
 from simulator import SimulatedBattery, Simulator
 
 from .fleet import add_fleet, clients_for, reading_is_correct, sleep_until

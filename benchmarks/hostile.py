@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pymarstek import MAX_DATAGRAM_BYTES
+from pymarstek.const import MAX_DATAGRAM_BYTES
 from simulator import SimulatedBattery
 
 # Senders that are not batteries.

@@ -12,6 +12,7 @@ from . import (
     bench_head_of_line,
     bench_pacing,
     bench_poll_rate,
+    bench_refresh,
     bench_robustness,
 )
 from .results import Result
@@ -37,5 +38,6 @@ BENCHMARKS: tuple[Benchmark, ...] = tuple(
         bench_robustness,
         bench_discovery,
         bench_faults,
+        bench_refresh,
     )
 )

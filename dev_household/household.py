@@ -41,7 +41,7 @@ PHASES = ("L1", "L2", "L3")
 P1_SENSOR = "sensor.p1_meter_power"
 WEATHER_ENTITY = "weather.forecast_home"
 LOOPBACK_ADAPTERS = ["lo"]
-# Where the seed household lives; its time zone is also the simulator's local time.
+# Where the development household lives; its time zone is also the simulator's local time.
 CORE_CONFIG = {
     "latitude": 52.09,
     "longitude": 5.12,

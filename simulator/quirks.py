@@ -66,7 +66,7 @@ class Quirks:
 
     @classmethod
     def typical_for(cls, model: str, firmware: int) -> Quirks:
-        """Quirks reported in the field for this model and firmware (see protocol doc §1.3-§5).
+        """Quirks users report for this model and firmware.
 
         An approximation: Venus E 3.0 below 143 never answers ``ES.GetStatus`` and drops
         string ids; Venus E 3.0 below 150 and HMG-50 (VenusE/VenusC) below 156 send

@@ -8,22 +8,17 @@ from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers import issue_registry as ir
 
-from .const import (
-    CONF_BLE_MAC,
-    CONF_MODEL,
-    CONF_TIMEOUT,
-    DOMAIN,
-    ISSUE_RESET_PRONE_FIRMWARE,
-    ISSUE_UNREACHABLE,
-)
-from .coordinator import MarstekConfigEntry, MarstekCoordinator
-from .finder import async_release_finder
+from .const import CONF_BLE_MAC, CONF_MODEL, CONF_TIMEOUT, DOMAIN
+from .control import BatteryControl
+from .coordinator import MarstekCoordinator
+from .finder import async_get_finder, async_release_finder
 from .local_network import async_local_address_for
 from .pymarstek import MarstekClient, MarstekTransportError
+from .repairs import async_delete_issues
+from .runtime import MarstekConfigEntry, MarstekRuntimeData
 from .services import async_setup_services
-from .transports import async_acquire_transport, async_release_transport, link_timing
+from .transports import async_acquire_transport, async_release_transport
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -41,16 +36,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
     """Connect to one battery: shared transport, first read, then the platforms."""
-    coordinator = await _async_start_coordinator(hass, entry)
-    entry.runtime_data = coordinator
-    coordinator.finder.async_add_user(entry.entry_id)
+    entry.runtime_data = await _async_start(hass, entry)
+    async_get_finder(hass, entry.data[CONF_PORT]).async_add_user(entry.entry_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_start_coordinator(
-    hass: HomeAssistant, entry: MarstekConfigEntry
-) -> MarstekCoordinator:
+async def _async_start(hass: HomeAssistant, entry: MarstekConfigEntry) -> MarstekRuntimeData:
     host: str = entry.data[CONF_HOST]
     port: int = entry.data[CONF_PORT]
     local = (await async_local_address_for(hass, host), port)
@@ -68,15 +60,18 @@ async def _async_start_coordinator(
             host,
             port,
             timeout=entry.options[CONF_TIMEOUT],
-            quiet_period=link_timing(hass).quiet_period,
             model=entry.data[CONF_MODEL],
         )
-        coordinator = MarstekCoordinator(hass, entry, client)
+        # The port's finder looks for the battery while it is away (at a new address, maybe).
+        finder = async_get_finder(hass, port)
+        coordinator = MarstekCoordinator(
+            hass, entry, client, finder.reachability_report(entry.entry_id)
+        )
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
         await async_release_transport(hass, local)
         raise
-    return coordinator
+    return MarstekRuntimeData(client, coordinator, BatteryControl(coordinator, client), local)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
@@ -107,5 +102,4 @@ async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> 
 
 async def async_remove_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> None:
     """Remove this battery's repair issues with it."""
-    for issue in (ISSUE_UNREACHABLE, ISSUE_RESET_PRONE_FIRMWARE):
-        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
+    async_delete_issues(hass, entry)

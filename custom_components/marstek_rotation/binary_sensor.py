@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
 # Read-only platform: the coordinator does the I/O.
 PARALLEL_UPDATES = 0
@@ -47,9 +47,9 @@ async def async_setup_entry(
 class MarstekConnectionSensor(MarstekEntity, BinarySensorEntity):
     """On while the battery answers its polls."""
 
-    def __init__(self, coordinator: MarstekCoordinator) -> None:
+    def __init__(self, runtime: MarstekRuntimeData) -> None:
         """Attach the description."""
-        super().__init__(coordinator, CONNECTION, Platform.BINARY_SENSOR)
+        super().__init__(runtime.coordinator, CONNECTION, Platform.BINARY_SENSOR)
 
     @property
     def available(self) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import (
     SOURCE_IGNORE,
+    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -27,6 +28,7 @@ from homeassistant.helpers.selector import (
 from .const import (
     CONF_BLE_MAC,
     CONF_ENTITY_PREFIX,
+    CONF_FIRMWARE,
     CONF_MODEL,
     CONF_POLL_INTERVAL,
     CONF_RATED_CAPACITY,
@@ -44,7 +46,6 @@ from .const import (
     RESET_PRONE_POLL_INTERVAL,
 )
 from .entity_ids import rename_entity_ids, taken_entity_ids
-from .finder import CONF_FIRMWARE
 from .firmware import reset_prone_fixed_in
 from .lan_discovery import async_discover
 from .local_network import async_enabled_networks, async_local_address_for
@@ -71,8 +72,6 @@ if TYPE_CHECKING:
     # Home Assistant 2026.9+ serves `voluptuous` from probatio's shim: type against that.
     import probatio as vol
     from homeassistant.core import HomeAssistant
-
-    from .coordinator import MarstekConfigEntry
 else:
     import voluptuous as vol
 
@@ -214,7 +213,7 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: MarstekConfigEntry) -> MarstekOptionsFlow:  # noqa: ARG004
+    def async_get_options_flow(config_entry: ConfigEntry) -> MarstekOptionsFlow:  # noqa: ARG004
         """The options flow for prefix, capacity, interval and timeout."""
         return MarstekOptionsFlow()
 

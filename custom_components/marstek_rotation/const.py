@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from . import pymarstek
+from homeassistant.const import Platform
 
 DOMAIN: Final = "marstek_rotation"
 MANUFACTURER: Final = "Marstek"
@@ -17,30 +17,22 @@ CONF_ENTITY_PREFIX: Final = "entity_prefix"
 CONF_RATED_CAPACITY: Final = "rated_capacity"
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_TIMEOUT: Final = "timeout"
+# Only in a discovery flow's data (shown on its confirm step), never stored in an entry.
+CONF_FIRMWARE: Final = "firmware"
 
-DEFAULT_PORT: Final = pymarstek.DEFAULT_PORT
+# The library's defaults, repeated so that const imports nothing (a test checks they agree).
+DEFAULT_PORT: Final = 30000
 DEFAULT_POLL_INTERVAL: Final = 30
 # Suggested for firmware that resets under frequent polling (see firmware.py).
 RESET_PRONE_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
-DEFAULT_TIMEOUT: Final = pymarstek.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT: Final = 3.0
 MIN_TIMEOUT: Final = 1.0
 MAX_TIMEOUT: Final = 10.0
 DEFAULT_RATED_CAPACITY: Final = 5.12
 MIN_RATED_CAPACITY: Final = 0.5
 MAX_RATED_CAPACITY: Final = 100.0
-
-# Rated capacity (kWh) by the model string `Marstek.GetDevice` reports.
-MODEL_RATED_CAPACITY: Final[dict[str, float]] = {
-    "VenusE": 5.12,
-    "VenusE 3.0": 5.12,
-    "VenusC": 2.56,
-    "VenusD": 2.24,
-    "Venus D": 2.24,
-    "VenusA": 2.24,
-    "Venus A": 2.24,
-}
 
 # Availability: values survive this many missed polls; the next one marks entities unavailable.
 MISSED_POLLS_BEFORE_UNAVAILABLE: Final = 3
@@ -55,3 +47,29 @@ ISSUE_RESET_PRONE_FIRMWARE: Final = "reset_prone_firmware"
 # Passive mode defaults used by the number entities.
 DEFAULT_PASSIVE_POWER: Final = 0
 DEFAULT_PASSIVE_DURATION: Final = 3600
+
+# The keys of a battery's entities, by platform, in the order they are created: an entity id is
+# `<platform>.<prefix>_<key>`. The platforms' descriptions use exactly these (a test checks it),
+# so the config flow can know the ids a prefix produces without importing any platform.
+ENTITY_KEYS: Final[dict[Platform, tuple[str, ...]]] = {
+    Platform.SENSOR: (
+        "state_of_charge",
+        "operating_mode",
+        "grid_power",
+        "offgrid_power",
+        "remaining_capacity",
+        "available_capacity",
+        "rated_capacity",
+        "ct_phase_a_power",
+        "ct_phase_b_power",
+        "ct_phase_c_power",
+        "ct_total_power",
+        "last_read",
+        "response_time",
+        "energy_charged",
+        "energy_discharged",
+    ),
+    Platform.BINARY_SENSOR: ("connection",),
+    Platform.SELECT: ("operating_mode",),
+    Platform.NUMBER: ("passive_power", "passive_duration"),
+}

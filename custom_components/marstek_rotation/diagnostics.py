@@ -18,7 +18,7 @@ from .naming import mac_suffix
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import MarstekConfigEntry
+    from .runtime import MarstekConfigEntry
 
 TO_REDACT = {
     CONF_BLE_MAC,
@@ -38,7 +38,8 @@ async def async_get_config_entry_diagnostics(
     entry: MarstekConfigEntry,
 ) -> dict[str, Any]:
     """Everything needed to debug one battery, without its identifiers."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
+    availability = coordinator.availability
     data = coordinator.data
     options = dict(entry.options)
     # The default prefix ends in the BLE MAC's last four hex digits.
@@ -64,12 +65,12 @@ async def async_get_config_entry_diagnostics(
             "interval_seconds": coordinator.update_interval.total_seconds()
             if coordinator.update_interval
             else None,
-            "missed_polls": coordinator.missed_polls,
-            "reachable": coordinator.reachable,
-            "unreachable_since": coordinator.unreachable_since.isoformat()
-            if coordinator.unreachable_since
+            "missed_polls": availability.missed_polls,
+            "reachable": availability.reachable,
+            "unreachable_since": availability.unreachable_since.isoformat()
+            if availability.unreachable_since
             else None,
             "last_update_success": coordinator.last_update_success,
         },
-        "transport": asdict(coordinator.client.transport.stats),
+        "transport": asdict(entry.runtime_data.client.stats),
     }

@@ -6,16 +6,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .binary_sensor import CONNECTION
-from .number import NUMBERS
-from .select import OPERATING_MODE
-from .sensor import ENERGY_SENSORS, SENSORS
+from .const import ENTITY_KEYS as KEYS_BY_PLATFORM
 
-ENTITY_KEYS: tuple[tuple[Platform, str], ...] = (
-    *((Platform.SENSOR, description.key) for description in (*SENSORS, *ENERGY_SENSORS)),
-    (Platform.BINARY_SENSOR, CONNECTION.key),
-    (Platform.SELECT, OPERATING_MODE.key),
-    *((Platform.NUMBER, description.key) for description in NUMBERS),
+ENTITY_KEYS: tuple[tuple[Platform, str], ...] = tuple(
+    (platform, key) for platform, keys in KEYS_BY_PLATFORM.items() for key in keys
 )
 # What the prefix is combined with, at its longest ("sensor." + "_available_capacity").
 LONGEST_ENTITY_ID_PART = max(len(f"{platform}._{key}") for platform, key in ENTITY_KEYS)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -32,9 +32,12 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .const import CONF_BLE_MAC, CONF_MODEL, DOMAIN
+from .const import CONF_BLE_MAC, CONF_FIRMWARE, CONF_MODEL, DOMAIN
 from .lan_discovery import async_discover
 from .pymarstek import DeviceInfo
+
+if TYPE_CHECKING:
+    from .coordinator import ReachabilityReport
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,8 +47,6 @@ NEW_BATTERY_INTERVAL = timedelta(hours=6)
 UNREACHABLE_FIRST_WINDOW = timedelta(minutes=10)
 # How long a background broadcast may wait for a moment when it delays no poll.
 GAP_WAIT_S = 30.0
-
-CONF_FIRMWARE = "firmware"
 
 FINDERS: HassKey[dict[int, BatteryFinder]] = HassKey(f"{DOMAIN}_finders")
 
@@ -136,6 +137,18 @@ class BatteryFinder:
         schedule.next_window = None
         schedule.reasons.clear()
         self._plan_periodic(schedule.periodic_at)
+
+    def reachability_report(self, entry_id: str) -> ReachabilityReport:
+        """What a battery's coordinator calls when it goes away (False) or answers (True)."""
+
+        @callback
+        def report(*, reachable: bool) -> None:
+            if reachable:
+                self.async_report_reachable(entry_id)
+            else:
+                self.async_report_unreachable(entry_id)
+
+        return report
 
     @property
     def unreachable(self) -> frozenset[str]:

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .local_network import BroadcastRoute, async_broadcast_routes
 from .pymarstek import DeviceInfo, MarstekError, MarstekTransportError, discover_devices
-from .transports import async_borrow_transport, link_timing
+from .transports import async_borrow_transport
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ async def _async_discover_route(
                 transport,
                 broadcast_address=route.broadcast,
                 port=port,
-                duration=link_timing(hass).discovery_window,
                 resends=resends,
                 gap_wait=gap_wait,
             )

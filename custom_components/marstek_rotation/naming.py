@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from homeassistant.util import slugify
 
-from .const import DEFAULT_RATED_CAPACITY, MODEL_RATED_CAPACITY
+from .const import DEFAULT_RATED_CAPACITY
+from .pymarstek import model_facts
 
 
 def mac_suffix(mac: str) -> str:
@@ -33,4 +34,7 @@ def is_valid_prefix(prefix: str) -> bool:
 
 def default_rated_capacity(model: str) -> float:
     """The rated capacity in kWh for a model, Venus E's 5.12 when the model is unknown."""
-    return MODEL_RATED_CAPACITY.get(model, DEFAULT_RATED_CAPACITY)
+    facts = model_facts(model)
+    if facts is None or facts.rated_capacity_kwh is None:
+        return DEFAULT_RATED_CAPACITY
+    return facts.rated_capacity_kwh

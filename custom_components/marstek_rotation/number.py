@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .control import BatteryControl
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
 # Setting a number only stores it; nothing is sent.
 PARALLEL_UPDATES = 0
@@ -29,25 +30,24 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class MarstekNumberDescription(NumberEntityDescription):
-    """A passive setting, where the coordinator keeps it, and its range for this battery."""
+    """A passive setting, where the battery's control keeps it, and its range for this battery."""
 
-    get_fn: Callable[[MarstekCoordinator], int]
-    set_fn: Callable[[MarstekCoordinator, int], None]
-    range_fn: Callable[[MarstekCoordinator], tuple[int, int]]
+    get_fn: Callable[[BatteryControl], int]
+    set_fn: Callable[[BatteryControl, int], None]
+    range_fn: Callable[[BatteryControl], tuple[int, int]]
 
 
-def _power_range(coordinator: MarstekCoordinator) -> tuple[int, int]:
+def _power_range(control: BatteryControl) -> tuple[int, int]:
     """The model's own limit (Venus A 1200 W, Venus D 2200 W, Venus C/E 2500 W)."""
-    limit = coordinator.client.power_limit
-    return -limit, limit
+    return -control.power_limit, control.power_limit
 
 
-def _set_power(coordinator: MarstekCoordinator, value: int) -> None:
-    coordinator.passive_power = value
+def _set_power(control: BatteryControl, value: int) -> None:
+    control.passive_power = value
 
 
-def _set_duration(coordinator: MarstekCoordinator, value: int) -> None:
-    coordinator.passive_duration = value
+def _set_duration(control: BatteryControl, value: int) -> None:
+    control.passive_duration = value
 
 
 NUMBERS: tuple[MarstekNumberDescription, ...] = (
@@ -59,7 +59,7 @@ NUMBERS: tuple[MarstekNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
-        get_fn=lambda coordinator: coordinator.passive_power,
+        get_fn=lambda control: control.passive_power,
         set_fn=_set_power,
         range_fn=_power_range,
     ),
@@ -71,9 +71,9 @@ NUMBERS: tuple[MarstekNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
-        get_fn=lambda coordinator: coordinator.passive_duration,
+        get_fn=lambda control: control.passive_duration,
         set_fn=_set_duration,
-        range_fn=lambda _coordinator: (PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S),
+        range_fn=lambda _control: (PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S),
     ),
 )
 
@@ -95,20 +95,25 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
     entity_description: MarstekNumberDescription
 
     def __init__(
-        self, coordinator: MarstekCoordinator, description: MarstekNumberDescription
+        self,
+        runtime: MarstekRuntimeData,
+        description: MarstekNumberDescription,
     ) -> None:
         """Attach the description and this battery's range."""
-        super().__init__(coordinator, description, Platform.NUMBER)
-        self._attr_native_min_value, self._attr_native_max_value = description.range_fn(coordinator)
+        super().__init__(runtime.coordinator, description, Platform.NUMBER)
+        self._control = runtime.control
+        self._attr_native_min_value, self._attr_native_max_value = description.range_fn(
+            self._control
+        )
 
     async def async_added_to_hass(self) -> None:
-        """Restore the last value into the coordinator, within this battery's range."""
+        """Restore the last value into the battery's control, within this battery's range."""
         await super().async_added_to_hass()
         last = await self.async_get_last_number_data()
         if last is not None and last.native_value is not None:
             low, high = int(self.native_min_value), int(self.native_max_value)
             restored = min(max(int(last.native_value), low), high)
-            self.entity_description.set_fn(self.coordinator, restored)
+            self.entity_description.set_fn(self._control, restored)
 
     @property
     def available(self) -> bool:
@@ -118,9 +123,9 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
     @property
     def native_value(self) -> int:
         """The stored value."""
-        return self.entity_description.get_fn(self.coordinator)
+        return self.entity_description.get_fn(self._control)
 
     async def async_set_native_value(self, value: float) -> None:
         """Store the value; it is sent the next time the select chooses Passive."""
-        self.entity_description.set_fn(self.coordinator, int(value))
+        self.entity_description.set_fn(self._control, int(value))
         self.async_write_ha_state()

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
-# Writes to one battery are serialised by the coordinator; one action at a time is enough.
+# Writes to one battery are serialised by its BatteryControl; one action at a time is enough.
 PARALLEL_UPDATES = 1
 
 SELECTABLE_MODES = (
@@ -46,9 +46,10 @@ async def async_setup_entry(
 class MarstekModeSelect(MarstekEntity, SelectEntity):
     """Auto, AI, Manual (neutral, slot 9 disabled) or Passive (power and duration numbers)."""
 
-    def __init__(self, coordinator: MarstekCoordinator) -> None:
-        """Attach the description."""
-        super().__init__(coordinator, OPERATING_MODE, Platform.SELECT)
+    def __init__(self, runtime: MarstekRuntimeData) -> None:
+        """Attach the description and the battery's write side."""
+        super().__init__(runtime.coordinator, OPERATING_MODE, Platform.SELECT)
+        self._control = runtime.control
 
     @property
     def current_option(self) -> str | None:
@@ -60,12 +61,5 @@ class MarstekModeSelect(MarstekEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Write the mode; Passive takes power and duration from the number entities."""
-        mode = OperatingMode(option)
-        power: int | None = None
-        duration: int | None = None
-        if mode is OperatingMode.PASSIVE:
-            power, duration = self.coordinator.passive_settings
         async with async_translate_errors(self.coordinator.config_entry.title):
-            await self.coordinator.async_set_mode(
-                mode, passive_power=power, passive_duration=duration
-            )
+            await self._control.async_set_mode(OperatingMode(option))

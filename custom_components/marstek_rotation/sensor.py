@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator, MarstekData
+    from .data import MarstekData
+    from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
 # Read-only platform: the coordinator does the I/O.
 PARALLEL_UPDATES = 0
@@ -183,13 +184,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the sensors the battery's reply supports."""
-    coordinator = entry.runtime_data
+    runtime = entry.runtime_data
+    first = runtime.coordinator.data
     entities: list[SensorEntity] = [
-        MarstekSensor(coordinator, description)
+        MarstekSensor(runtime, description)
         for description in SENSORS
-        if coordinator.data is not None and description.exists_fn(coordinator.data)
+        if first is not None and description.exists_fn(first)
     ]
-    entities.extend(MarstekEnergySensor(coordinator, description) for description in ENERGY_SENSORS)
+    entities.extend(MarstekEnergySensor(runtime, description) for description in ENERGY_SENSORS)
     async_add_entities(entities)
 
 
@@ -198,11 +200,9 @@ class MarstekSensor(MarstekEntity, SensorEntity):
 
     entity_description: MarstekSensorDescription
 
-    def __init__(
-        self, coordinator: MarstekCoordinator, description: MarstekSensorDescription
-    ) -> None:
+    def __init__(self, runtime: MarstekRuntimeData, description: MarstekSensorDescription) -> None:
         """Attach the description."""
-        super().__init__(coordinator, description, Platform.SENSOR)
+        super().__init__(runtime.coordinator, description, Platform.SENSOR)
 
     @property
     def native_value(self) -> float | int | str | datetime | None:
@@ -220,11 +220,9 @@ class MarstekEnergySensor(MarstekEntity, RestoreSensor):
 
     entity_description: MarstekEnergyDescription
 
-    def __init__(
-        self, coordinator: MarstekCoordinator, description: MarstekEnergyDescription
-    ) -> None:
+    def __init__(self, runtime: MarstekRuntimeData, description: MarstekEnergyDescription) -> None:
         """Start from zero until the last total is restored."""
-        super().__init__(coordinator, description, Platform.SENSOR)
+        super().__init__(runtime.coordinator, description, Platform.SENSOR)
         self._counter = EnergyCounter(direction=description.direction)
 
     async def async_added_to_hass(self) -> None:

@@ -3,7 +3,7 @@
 Each action targets one or more batteries (devices, or any of their entities). Every input is
 checked by the protocol library (the one validation layer) for every targeted battery, with its
 own power limit, before anything is sent to any of them; each battery's writes run under its
-coordinator's write lock, so they never interleave with other writes to it, while different
+BatteryControl's lock, so they never interleave with other writes to it, while different
 batteries proceed in parallel.
 """
 
@@ -23,19 +23,13 @@ from homeassistant.util.json import JsonValueType
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .errors import translate_error, translate_validation_error
-from .pymarstek import (
-    DAY_NAMES,
-    ManualSlot,
-    MarstekError,
-    MarstekValidationError,
-    OperatingMode,
-    passive_config,
-)
+from .pymarstek import DAY_NAMES, ManualSlot, MarstekClient, MarstekError, MarstekValidationError
 
 if TYPE_CHECKING:
     import probatio as vol
 
-    from .coordinator import MarstekConfigEntry, MarstekCoordinator
+    from .control import BatteryControl
+    from .runtime import MarstekConfigEntry
 else:
     import voluptuous as vol
 
@@ -74,7 +68,8 @@ SET_PASSIVE_MODE_SCHEMA = vol.Schema(
     }
 )
 
-type BatteryWrite = Callable[[MarstekCoordinator], Awaitable[None]]
+# One battery's share of an action: a write method of its BatteryControl, arguments bound.
+type BatteryWrite = Callable[[BatteryControl], Awaitable[None]]
 
 
 def _invalid(key: str, **placeholders: object) -> ServiceValidationError:
@@ -99,7 +94,7 @@ def _check_power(entries: list[MarstekConfigEntry], power: object) -> None:
     Checked before the protocol's wider bounds, so a refusal names the battery's own limit.
     """
     for entry in entries:
-        _checked(partial(entry.runtime_data.client.check_power, ATTR_POWER, power))
+        _checked(partial(entry.runtime_data.control.check_power, ATTR_POWER, power))
 
 
 async def _async_targets(call: ServiceCall) -> list[MarstekConfigEntry]:
@@ -122,13 +117,12 @@ async def _async_run(
     call: ServiceCall,
     entries: list[MarstekConfigEntry],
     write: BatteryWrite,
-    mode: OperatingMode,
 ) -> ServiceResponse:
     """Send `write` to every targeted battery in parallel; report per battery."""
 
     async def one(entry: MarstekConfigEntry) -> str | None:
         try:
-            await entry.runtime_data.async_write(write, mode=mode)
+            await write(entry.runtime_data.control)
         except MarstekError as err:
             return str(translate_error(entry.title, err))
         return None
@@ -167,32 +161,23 @@ async def _async_set_manual_schedule(call: ServiceCall) -> ServiceResponse:
             enabled=data[ATTR_ENABLED],
         )
     )
-
-    async def write(coordinator: MarstekCoordinator) -> None:
-        await coordinator.client.set_manual_slot(slot)
-
-    return await _async_run(call, entries, write, OperatingMode.MANUAL)
+    return await _async_run(call, entries, lambda control: control.async_set_manual_slot(slot))
 
 
 async def _async_clear_manual_schedules(call: ServiceCall) -> ServiceResponse:
     entries = await _async_targets(call)
-
-    async def write(coordinator: MarstekCoordinator) -> None:
-        await coordinator.client.clear_manual_slots()
-
-    return await _async_run(call, entries, write, OperatingMode.MANUAL)
+    return await _async_run(call, entries, lambda control: control.async_clear_manual_slots())
 
 
 async def _async_set_passive_mode(call: ServiceCall) -> ServiceResponse:
     entries = await _async_targets(call)
     _check_power(entries, call.data[ATTR_POWER])
-    config = _checked(lambda: passive_config(call.data[ATTR_POWER], call.data[ATTR_DURATION]))
-    power, duration = config["passive_cfg"]["power"], config["passive_cfg"]["cd_time"]
-
-    async def write(coordinator: MarstekCoordinator) -> None:
-        await coordinator.client.set_passive(power, duration)
-
-    return await _async_run(call, entries, write, OperatingMode.PASSIVE)
+    power, duration = _checked(
+        partial(MarstekClient.check_passive, call.data[ATTR_POWER], call.data[ATTR_DURATION])
+    )
+    return await _async_run(
+        call, entries, lambda control: control.async_set_passive(power, duration)
+    )
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

@@ -16,37 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
-from .pymarstek import (
-    DEFAULT_DISCOVERY_DURATION,
-    DEFAULT_MIN_INTERVAL,
-    DEFAULT_QUIET_PERIOD,
-    MarstekTransport,
-)
+from .pymarstek import MarstekTransport
 
 type LocalEndpoint = tuple[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class LinkTiming:
-    """Pacing of the conversation with batteries: the library's defaults unless a test sets it.
-
-    Attributes:
-        min_interval: seconds between two datagrams to one battery.
-        quiet_period: seconds after a mode write before the battery is read again.
-        discovery_window: seconds a discovery broadcast collects replies.
-    """
-
-    min_interval: float = DEFAULT_MIN_INTERVAL
-    quiet_period: float = DEFAULT_QUIET_PERIOD
-    discovery_window: float = DEFAULT_DISCOVERY_DURATION
-
-
-LINK_TIMING: HassKey[LinkTiming] = HassKey(f"{DOMAIN}_link_timing")
-
-
-def link_timing(hass: HomeAssistant) -> LinkTiming:
-    """The timing in force (tests store a faster one under LINK_TIMING)."""
-    return hass.data.get(LINK_TIMING) or LinkTiming()
 
 
 @dataclass
@@ -80,10 +52,7 @@ async def async_acquire_transport(hass: HomeAssistant, local: LocalEndpoint) -> 
     async with pool.lock:
         lease = pool.leases.get(local)
         if lease is None:
-            timing = link_timing(hass)
-            transport = MarstekTransport(
-                local_port=local[1], local_host=local[0], min_interval=timing.min_interval
-            )
+            transport = MarstekTransport(local_port=local[1], local_host=local[0])
             await transport.start()
             lease = pool.leases[local] = _Lease(transport)
         lease.users += 1

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pymarstek import power_limit_w
+from custom_components.marstek_rotation.pymarstek.catalog import power_limit_w
 
 from .frontend import rendered_text, wait_for_frontend
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -18,6 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+import custom_components.marstek_rotation as integration
+from custom_components.marstek_rotation import lan_discovery, transports
 from custom_components.marstek_rotation.const import (
     CONF_BLE_MAC,
     CONF_ENTITY_PREFIX,
@@ -28,13 +31,22 @@ from custom_components.marstek_rotation.const import (
     DOMAIN,
 )
 from custom_components.marstek_rotation.naming import default_entity_prefix, device_name
-from custom_components.marstek_rotation.transports import LINK_TIMING, LinkTiming
+from custom_components.marstek_rotation.pymarstek import (
+    MarstekClient,
+    MarstekTransport,
+    discover_devices,
+)
+from custom_components.marstek_rotation.pymarstek.const import (
+    DEFAULT_DISCOVERY_DURATION,
+    DEFAULT_MIN_INTERVAL,
+    DEFAULT_QUIET_PERIOD,
+)
 from simulator import BatterySpec, Simulator
 
 PORT = 30000
 BROADCAST = "127.255.255.255"
 
-# The household of the seed documents, on loopback.
+# The development household (README, Development: scripts/develop runs it), on loopback.
 VENUS_E_D828 = BatterySpec(
     host="127.0.0.2", model="VenusE", firmware=156, ble_mac="acd92968d828", soc=62.0, mode="Auto"
 )
@@ -65,7 +77,59 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components in every test here."""
 
 
+@dataclass(frozen=True, slots=True)
+class LinkTiming:
+    """Pacing of the conversation with batteries; the library's defaults unless changed.
+
+    Attributes:
+        min_interval: seconds between two datagrams to one battery.
+        quiet_period: seconds after a mode write before the battery is read again.
+        discovery_window: seconds a discovery broadcast collects replies.
+    """
+
+    min_interval: float = DEFAULT_MIN_INTERVAL
+    quiet_period: float = DEFAULT_QUIET_PERIOD
+    discovery_window: float = DEFAULT_DISCOVERY_DURATION
+
+
 FAST_TIMING = LinkTiming(min_interval=0.0, quiet_period=0.0, discovery_window=0.3)
+
+
+def use_link_timing(monkeypatch: pytest.MonkeyPatch, timing: LinkTiming) -> None:
+    """Build the integration's transports, clients and discovery windows with `timing`.
+
+    The integration passes no timing: it uses the library's defaults. Tests patch the classes
+    it builds, as Home Assistant core's tests patch a library client; a value equal to the
+    library's default leaves the real class in place, so `LinkTiming()` runs the real code.
+    """
+    for module, name, real, keyword, value, default in (
+        (
+            transports,
+            "MarstekTransport",
+            MarstekTransport,
+            "min_interval",
+            timing.min_interval,
+            DEFAULT_MIN_INTERVAL,
+        ),
+        (
+            integration,
+            "MarstekClient",
+            MarstekClient,
+            "quiet_period",
+            timing.quiet_period,
+            DEFAULT_QUIET_PERIOD,
+        ),
+        (
+            lan_discovery,
+            "discover_devices",
+            discover_devices,
+            "duration",
+            timing.discovery_window,
+            DEFAULT_DISCOVERY_DURATION,
+        ),
+    ):
+        built = real if value == default else partial(real, **{keyword: value})
+        monkeypatch.setattr(module, name, built)
 
 
 async def enable_loopback_adapter(hass: HomeAssistant) -> None:
@@ -80,15 +144,15 @@ async def enable_loopback_adapter(hass: HomeAssistant) -> None:
 
 
 @pytest.fixture(autouse=True)
-async def loopback_network(hass: HomeAssistant) -> None:
+async def loopback_network(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
     """The loopback adapter enabled; no pacing or quiet period unless a test asks for them."""
     await enable_loopback_adapter(hass)
-    hass.data[LINK_TIMING] = FAST_TIMING
+    use_link_timing(monkeypatch, FAST_TIMING)
 
 
-def set_link_timing(hass: HomeAssistant, **changes: float) -> None:
-    """Change the pacing for one test (the defaults of the library otherwise apply)."""
-    hass.data[LINK_TIMING] = replace(hass.data.get(LINK_TIMING) or LinkTiming(), **changes)
+def set_link_timing(monkeypatch: pytest.MonkeyPatch, **changes: float) -> None:
+    """Change the fast timing for one test, before its batteries are set up."""
+    use_link_timing(monkeypatch, replace(FAST_TIMING, **changes))
 
 
 @pytest.fixture

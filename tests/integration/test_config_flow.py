@@ -36,10 +36,19 @@ from custom_components.marstek_rotation.const import (
 from custom_components.marstek_rotation.entity_ids import LONGEST_ENTITY_ID_PART, planned_entity_ids
 from custom_components.marstek_rotation.naming import MAX_PREFIX_LENGTH
 from custom_components.marstek_rotation.pymarstek import MarstekClient
-from custom_components.marstek_rotation.transports import LINK_TIMING, TRANSPORT_POOL, LinkTiming
+from custom_components.marstek_rotation.pymarstek.const import DEFAULT_DISCOVERY_DURATION
+from custom_components.marstek_rotation.transports import TRANSPORT_POOL
 from simulator import BatterySpec, Quirks, Simulator
 
-from .conftest import PORT, VENUS_E3_9A7D, VENUS_E_D828, VENUS_E_DEB8, config_entry_for, setup_entry
+from .conftest import (
+    PORT,
+    VENUS_E3_9A7D,
+    VENUS_E_D828,
+    VENUS_E_DEB8,
+    config_entry_for,
+    set_link_timing,
+    setup_entry,
+)
 
 D828_PREFIX = "marstek_venuse_d828"
 D828_SOC = f"sensor.{D828_PREFIX}_state_of_charge"
@@ -865,7 +874,7 @@ async def test_options_change_settings_and_reload(
     ids_before = {
         e.entity_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     }
-    coordinator_before = entry.runtime_data
+    coordinator_before = entry.runtime_data.coordinator
 
     result = await start_options(hass, entry)
     assert form_defaults(result) == settings(D828_PREFIX)
@@ -879,7 +888,7 @@ async def test_options_change_settings_and_reload(
 
     assert entry.options == new
     assert entry.state is ConfigEntryState.LOADED
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     assert coordinator is not coordinator_before  # reloaded
     assert coordinator.update_interval.total_seconds() == 60
     assert coordinator.client.timeout == 2.5
@@ -1035,9 +1044,11 @@ async def test_options_own_entities_do_not_block_a_prefix(
     assert registry_ids_start_with(hass, entry, "home")
 
 
-async def test_discovery_with_the_real_window(hass: HomeAssistant, simulator: Simulator) -> None:
+async def test_discovery_with_the_real_window(
+    hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The library's default window (3 s, sent again half way), which other tests shorten."""
-    hass.data[LINK_TIMING] = LinkTiming(min_interval=0.0, quiet_period=0.0)
+    set_link_timing(monkeypatch, discovery_window=DEFAULT_DISCOVERY_DURATION)
     battery = await simulator.add_battery(VENUS_E_D828)
 
     result = await start_user_flow(hass)

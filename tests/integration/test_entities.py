@@ -18,36 +18,27 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.marstek_rotation.transports import LINK_TIMING, LinkTiming
+from custom_components.marstek_rotation.entity_ids import planned_entity_ids
 from simulator import Quirks, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
-from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, set_link_timing, setup_entry
-
-SENSOR_KEYS = (
-    "state_of_charge",
-    "operating_mode",
-    "grid_power",
-    "offgrid_power",
-    "remaining_capacity",
-    "available_capacity",
-    "rated_capacity",
-    "energy_charged",
-    "energy_discharged",
-    "last_read",
-    "response_time",
+from .conftest import (
+    VENUS_E3_9A7D,
+    VENUS_E_D828,
+    LinkTiming,
+    config_entry_for,
+    set_link_timing,
+    setup_entry,
+    use_link_timing,
 )
+
 CT_KEYS = ("ct_phase_a_power", "ct_phase_b_power", "ct_phase_c_power", "ct_total_power")
 
 
 def expected_ids(prefix: str, *, ct: bool) -> set[str]:
-    ids = {f"sensor.{prefix}_{key}" for key in SENSOR_KEYS}
-    if ct:
-        ids |= {f"sensor.{prefix}_{key}" for key in CT_KEYS}
-    ids |= {f"select.{prefix}_operating_mode"}
-    ids |= {f"number.{prefix}_passive_power", f"number.{prefix}_passive_duration"}
-    ids |= {f"binary_sensor.{prefix}_connection"}
-    return ids
+    """Every id a battery can have (the snapshots list them), the CT sensors only with `ct`."""
+    ids = set(planned_entity_ids(prefix))
+    return ids if ct else ids - {f"sensor.{prefix}_{key}" for key in CT_KEYS}
 
 
 def registered_ids(entity_registry: er.EntityRegistry, entry_id: str) -> set[str]:
@@ -122,7 +113,7 @@ async def test_sensor_values_follow_the_battery(hass: HomeAssistant, simulator: 
     assert float(value("rated_capacity")) == 5.12
 
     battery.soc = 20.0
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.coordinator.async_refresh()
     assert int(value("state_of_charge")) == 20
     assert float(value("available_capacity")) == pytest.approx(5.12 * 0.8, abs=0.001)
 
@@ -216,7 +207,7 @@ async def test_passive_numbers_survive_a_reload(hass: HomeAssistant, simulator: 
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
 
-    assert entry.runtime_data.passive_settings == (750, 120)
+    assert entry.runtime_data.control.passive_settings == (750, 120)
     state = hass.states.get("number.marstek_venuse_d828_passive_power")
     assert state is not None
     assert float(state.state) == 750
@@ -294,13 +285,13 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     quiet_period: float,
     mode_after_poll: str,
 ) -> None:
-    set_link_timing(hass, quiet_period=quiet_period)
+    set_link_timing(monkeypatch, quiet_period=quiet_period)
     # This firmware undoes a write when it is read within 0.8 s after it.
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=0.8))
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
 
     await select_mode(hass, "manual")
-    await entry.runtime_data.async_refresh()
+    await entry.runtime_data.coordinator.async_refresh()
 
     assert battery.mode == mode_after_poll
     state = hass.states.get("select.marstek_venuse_d828_operating_mode")
@@ -310,19 +301,22 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
 
 @pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
 async def test_the_real_default_pacing_and_quiet_period(
-    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The library's defaults (1 s spacing, 15 s quiet after a write), which other tests shorten.
 
     A poll that waits for the quiet period lets a second write go first, 1 s after the first.
     """
-    hass.data[LINK_TIMING] = LinkTiming()
+    use_link_timing(monkeypatch, LinkTiming())
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(revert_window=10.0))
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
     battery.clear_received()
 
     writes = asyncio.gather(select_mode(hass, "ai"), select_mode(hass, "manual"))
-    read = asyncio.create_task(entry.runtime_data.async_refresh())
+    read = asyncio.create_task(entry.runtime_data.coordinator.async_refresh())
     for _ in range(20):  # let 20 s pass on every clock, in steps
         freezer.tick(timedelta(seconds=1))
         async_fire_time_changed(hass)

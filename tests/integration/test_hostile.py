@@ -158,7 +158,7 @@ async def test_a_wall_clock_step_adds_no_energy(
 ) -> None:
     glitch(glitching, ongrid_power=2500)
     await poll(hass, freezer, 2)
-    coordinator = hass.config_entries.async_entries("marstek_rotation")[0].runtime_data
+    coordinator = hass.config_entries.async_entries("marstek_rotation")[0].runtime_data.coordinator
     before = energies(hass)[1]
     data = coordinator.data
 

@@ -99,7 +99,7 @@ async def test_values_survive_two_missed_polls_and_go_unavailable_on_the_third(
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828)
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     before = hass.states.get(SOC_SENSOR)
     assert before is not None
     battery.quirks = Quirks(silent=True)
@@ -151,7 +151,7 @@ async def test_repair_issue_after_thirty_minutes_and_removed_on_recovery(
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828)
     entry = await setup_entry(hass, config_entry_for(VENUS_E_D828, timeout=1.0))
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     issue_id = f"unreachable_{entry.entry_id}"
     battery.quirks = Quirks(silent=True)
 

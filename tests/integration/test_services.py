@@ -321,7 +321,7 @@ async def test_clear_runs_batteries_in_parallel(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pacing = 0.05
-    set_link_timing(hass, min_interval=pacing)
+    set_link_timing(monkeypatch, min_interval=pacing)
     first, first_entry = await one_battery(hass, simulator)
     second, second_entry = await one_battery(hass, simulator, VENUS_E3_9A7D)
     first_target = {"device_id": device_id_of(hass, first_entry)}
@@ -400,7 +400,7 @@ async def test_set_passive_mode_holds_the_power(hass: HomeAssistant, simulator: 
             state = hass.states.get(entity_id)
             assert state is not None
             assert state.state == "passive", entity_id
-        await entry.runtime_data.async_refresh()
+        await entry.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
     assert battery.method_counts() == {SET_MODE: 1, "ES.GetMode": 2}
 
@@ -801,7 +801,7 @@ async def test_failure_without_response_raises_action_failed(
 async def test_clear_and_set_on_one_battery_do_not_interleave(
     hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch, clear_first: bool
 ) -> None:
-    set_link_timing(hass, min_interval=0.01)
+    set_link_timing(monkeypatch, min_interval=0.01)
     battery, entry = await one_battery(hass, simulator)
     target = {"device_id": device_id_of(hass, entry)}
     clear = call(hass, CLEAR_MANUAL_SCHEDULES, target=target)

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from pymarstek import MarstekTransport
+from custom_components.marstek_rotation.pymarstek import MarstekTransport
 from simulator import Simulator
 
 from .fake_peer import FakePeer, Responder, free_udp_port, silent

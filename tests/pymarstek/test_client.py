@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pymarstek import (
+from custom_components.marstek_rotation.pymarstek import (
     DeviceInfo,
     ManualSlot,
     MarstekClient,
@@ -20,6 +20,7 @@ from pymarstek import (
     MarstekValidationError,
     OperatingMode,
 )
+from custom_components.marstek_rotation.pymarstek import client as client_module
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
@@ -374,7 +375,7 @@ async def test_a_parser_surprise_still_leaves_as_a_protocol_error(
         msg = "int too large to convert to float"
         raise OverflowError(msg)
 
-    monkeypatch.setattr("pymarstek.client.parse_mode_status", explode)
+    monkeypatch.setattr(client_module, "parse_mode_status", explode)
     client = MarstekClient(transport, peer.host, peer.port, timeout=1)
     with pytest.raises(MarstekProtocolError, match="OverflowError"):
         await client.get_mode()

@@ -6,17 +6,19 @@ import json
 
 import pytest
 
-from pymarstek import (
-    MAX_DATAGRAM_BYTES,
+from custom_components.marstek_rotation.pymarstek import (
     MarstekDeviceError,
     MarstekProtocolError,
     MarstekValidationError,
+)
+from custom_components.marstek_rotation.pymarstek.codec import (
     Reply,
     ReplyError,
     RequestEcho,
     decode_message,
     encode_request,
 )
+from custom_components.marstek_rotation.pymarstek.const import MAX_DATAGRAM_BYTES
 
 
 def test_encode_getter_is_compact_json() -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pymarstek import (
-    ManualSlot,
-    MarstekValidationError,
+from custom_components.marstek_rotation.pymarstek import ManualSlot, MarstekValidationError
+from custom_components.marstek_rotation.pymarstek.commands import (
     ai_config,
     auto_config,
     disabled_slot,

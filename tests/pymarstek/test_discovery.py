@@ -6,7 +6,7 @@ import asyncio
 import json
 from itertools import pairwise
 
-from pymarstek import (
+from custom_components.marstek_rotation.pymarstek import (
     MarstekClient,
     MarstekTransport,
     discover_devices,

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from pymarstek import (
+from custom_components.marstek_rotation.pymarstek import (
     MarstekClient,
     MarstekTimeoutError,
     MarstekTransport,

@@ -6,11 +6,13 @@ from datetime import time
 
 import pytest
 
-from pymarstek import (
-    ALL_DAYS,
+from custom_components.marstek_rotation.pymarstek import (
     ManualSlot,
     MarstekValidationError,
     OperatingMode,
+)
+from custom_components.marstek_rotation.pymarstek.models import (
+    ALL_DAYS,
     Weekday,
     day_names,
     week_mask,

@@ -6,18 +6,20 @@ from typing import Any
 
 import pytest
 
-from pymarstek import (
+from custom_components.marstek_rotation.pymarstek import (
     DeviceInfo,
     MarstekProtocolError,
     ModeStatus,
     OperatingMode,
+)
+from custom_components.marstek_rotation.pymarstek.catalog import power_limit_w
+from custom_components.marstek_rotation.pymarstek.parsers import (
     firmware_version,
     mac_from_src,
     normalize_mac,
     parse_device_info,
     parse_mode_status,
     parse_set_result,
-    power_limit_w,
 )
 
 VENUS_C_DEVICE = {

@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pymarstek import (
-    MarstekDeviceError,
-    MarstekProtocolError,
+from custom_components.marstek_rotation.pymarstek import MarstekDeviceError, MarstekProtocolError
+from custom_components.marstek_rotation.pymarstek.codec import (
     Reply,
     RequestEcho,
     decode_message,
     encode_request,
+)
+from custom_components.marstek_rotation.pymarstek.parsers import (
     parse_device_info,
     parse_mode_status,
     parse_set_result,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pymarstek import (
+from custom_components.marstek_rotation.pymarstek import (
     MarstekDeviceError,
     MarstekTimeoutError,
     MarstekTransport,

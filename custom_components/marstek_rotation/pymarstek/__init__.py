@@ -1,58 +1,55 @@
 """Async client for the JSON-over-UDP "Open API" of Marstek Venus batteries.
 
-Standard library only; no Home Assistant imports. The integration imports it from its own
-folder; `pip install .` of the repository installs it as the top-level package `pymarstek`
-with the `marstek` command.
+Standard library only; no Home Assistant imports. What is exported here is the public API;
+the submodules (codec, commands, parsers, const, ...) are the library's own workings, used by
+its command-line tool and its tests.
 
 Typical use::
 
     async with MarstekTransport() as transport:
         client = MarstekClient(transport, "192.0.2.10")
         status = await client.get_mode()
+
+One copy per process. The source lives inside the Home Assistant integration (HACS installs
+only that folder), so it is importable as `custom_components.marstek_rotation.pymarstek` (what
+the integration and the test suite use) and, after `pip install .`, as `pymarstek` (the
+`marstek` command, the benchmarks). Two names would make two copies of every class, and
+`isinstance` would fail between them; so importing these files under the second name in a
+process that already holds them under the first raises ImportError.
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 __version__ = "1.0.0"
 
-from .client import MarstekClient
-from .codec import Reply, ReplyError, RequestEcho, decode_message, encode_request
-from .commands import (
-    ai_config,
-    auto_config,
-    disabled_slot,
-    get_device_params,
-    getter_params,
-    manual_slot_config,
-    neutral_manual_config,
-    passive_config,
-    set_mode_params,
-    ups_config,
-)
-from .const import (
-    DEFAULT_BROADCAST_ADDRESS,
-    DEFAULT_DISCOVERY_DURATION,
-    DEFAULT_MAX_BROADCAST_REPLIES,
-    DEFAULT_MIN_INTERVAL,
+
+def _refuse_a_second_copy() -> None:
+    for name in ("pymarstek", "custom_components.marstek_rotation.pymarstek"):
+        other = sys.modules.get(name)
+        other_file = getattr(other, "__file__", None)
+        if name == __name__ or other_file is None:
+            continue
+        # Another project may own the name `pymarstek`: only a copy of these files counts.
+        if Path(other_file).resolve() == Path(__file__).resolve():
+            msg = f"{__name__} is already imported as {name}: use that one name in this process"
+            raise ImportError(msg)
+
+
+_refuse_a_second_copy()
+
+from .catalog import ModelFacts, model_facts  # noqa: E402
+from .client import MarstekClient  # noqa: E402
+from .const import (  # noqa: E402
     DEFAULT_PORT,
-    DEFAULT_QUIET_PERIOD,
     DEFAULT_TIMEOUT,
-    MAX_DATAGRAM_BYTES,
-    METHOD_GET_DEVICE,
-    METHOD_GET_MODE,
-    METHOD_SET_MODE,
-    NEUTRAL_SLOT,
     PASSIVE_DURATION_MAX_S,
     PASSIVE_DURATION_MIN_S,
-    POWER_MAX_W,
-    POWER_MIN_W,
-    REJECTED_CODE,
-    SLOT_COUNT,
-    SLOT_MAX,
-    SLOT_MIN,
 )
-from .discovery import discover_devices
-from .exceptions import (
+from .discovery import discover_devices  # noqa: E402
+from .exceptions import (  # noqa: E402
     MarstekDeviceError,
     MarstekError,
     MarstekProtocolError,
@@ -60,52 +57,15 @@ from .exceptions import (
     MarstekTransportError,
     MarstekValidationError,
 )
-from .models import (
-    ALL_DAYS,
-    DAY_NAMES,
-    DeviceInfo,
-    ManualSlot,
-    ModeStatus,
-    OperatingMode,
-    Weekday,
-    day_names,
-    model_family,
-    power_limit_w,
-    week_mask,
-)
-from .parsers import (
-    firmware_version,
-    mac_from_src,
-    normalize_mac,
-    parse_device_info,
-    parse_mode_status,
-    parse_set_result,
-)
-from .transport import MarstekTransport, TransportStats
+from .models import DAY_NAMES, DeviceInfo, ManualSlot, ModeStatus, OperatingMode  # noqa: E402
+from .transport import MarstekTransport, TransportStats  # noqa: E402
 
 __all__ = [
-    "ALL_DAYS",
     "DAY_NAMES",
-    "DEFAULT_BROADCAST_ADDRESS",
-    "DEFAULT_DISCOVERY_DURATION",
-    "DEFAULT_MAX_BROADCAST_REPLIES",
-    "DEFAULT_MIN_INTERVAL",
     "DEFAULT_PORT",
-    "DEFAULT_QUIET_PERIOD",
     "DEFAULT_TIMEOUT",
-    "MAX_DATAGRAM_BYTES",
-    "METHOD_GET_DEVICE",
-    "METHOD_GET_MODE",
-    "METHOD_SET_MODE",
-    "NEUTRAL_SLOT",
     "PASSIVE_DURATION_MAX_S",
     "PASSIVE_DURATION_MIN_S",
-    "POWER_MAX_W",
-    "POWER_MIN_W",
-    "REJECTED_CODE",
-    "SLOT_COUNT",
-    "SLOT_MAX",
-    "SLOT_MIN",
     "DeviceInfo",
     "ManualSlot",
     "MarstekClient",
@@ -117,34 +77,10 @@ __all__ = [
     "MarstekTransportError",
     "MarstekValidationError",
     "ModeStatus",
+    "ModelFacts",
     "OperatingMode",
-    "Reply",
-    "ReplyError",
-    "RequestEcho",
     "TransportStats",
-    "Weekday",
     "__version__",
-    "ai_config",
-    "auto_config",
-    "day_names",
-    "decode_message",
-    "disabled_slot",
     "discover_devices",
-    "encode_request",
-    "firmware_version",
-    "get_device_params",
-    "getter_params",
-    "mac_from_src",
-    "manual_slot_config",
-    "model_family",
-    "neutral_manual_config",
-    "normalize_mac",
-    "parse_device_info",
-    "parse_mode_status",
-    "parse_set_result",
-    "passive_config",
-    "power_limit_w",
-    "set_mode_params",
-    "ups_config",
-    "week_mask",
+    "model_facts",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .catalog import power_limit_w
 from .commands import (
     ai_config,
     auto_config,
@@ -22,6 +23,10 @@ from .const import (
     METHOD_GET_DEVICE,
     METHOD_GET_MODE,
     METHOD_SET_MODE,
+    PASSIVE_DURATION_MAX_S,
+    PASSIVE_DURATION_MIN_S,
+    POWER_MAX_W,
+    POWER_MIN_W,
     REJECTED_CODE,
     SLOT_MAX,
     SLOT_MIN,
@@ -32,7 +37,7 @@ from .exceptions import (
     MarstekProtocolError,
     MarstekValidationError,
 )
-from .models import DeviceInfo, ManualSlot, ModeStatus, OperatingMode, power_limit_w
+from .models import DeviceInfo, ManualSlot, ModeStatus, OperatingMode
 from .parsers import parse_device_info, parse_mode_status, parse_set_result
 from .validation import (
     require_int,
@@ -46,7 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .codec import JsonObject
-    from .transport import MarstekTransport
+    from .transport import MarstekTransport, TransportStats
 
 
 class MarstekClient:
@@ -93,6 +98,21 @@ class MarstekClient:
         return self._transport
 
     @property
+    def local_address(self) -> tuple[str, int]:
+        """The local (address, port) the shared transport is bound to."""
+        return self._transport.local_address
+
+    @property
+    def last_response_time(self) -> float | None:
+        """Seconds between this battery's last answered request and its reply, if any."""
+        return self._transport.last_response_time(self._host)
+
+    @property
+    def stats(self) -> TransportStats:
+        """The shared transport's counters (every battery on it together)."""
+        return self._transport.stats
+
+    @property
     def host(self) -> str:
         """The battery's IP; assign a new one when DHCP moved it."""
         return self._host
@@ -128,6 +148,18 @@ class MarstekClient:
         """`power` as W within this battery's limit, else `MarstekValidationError`."""
         limit = self.power_limit
         return require_int(field, power, -limit, limit, "W")
+
+    @staticmethod
+    def check_passive(power: object, duration: object) -> tuple[int, int]:
+        """Power (W) and duration (s) for Passive within the protocol's bounds.
+
+        Raises:
+            MarstekValidationError: naming the field that is out of range or not an integer.
+        """
+        return (
+            require_int("power", power, POWER_MIN_W, POWER_MAX_W, "W"),
+            require_int("duration", duration, PASSIVE_DURATION_MIN_S, PASSIVE_DURATION_MAX_S, "s"),
+        )
 
     async def get_device(self) -> DeviceInfo:
         """Read the battery's identity with `Marstek.GetDevice` (and learn its model)."""

@@ -54,34 +54,6 @@ _BY_LOWER_NAME: Final[dict[str, OperatingMode]] = {mode.value: mode for mode in 
 _BY_NUMBER: Final[dict[int, OperatingMode]] = dict(enumerate(OperatingMode))
 
 
-def model_family(model: str) -> str:
-    """Normalise a model string: "Venus E 3.0", "VenusE 3.0" -> "VENUSE3.0", "VNSA-0" -> "VNSA0"."""
-    return model.replace(" ", "").replace("-", "").upper()
-
-
-# AC charge/discharge limit in W by model family (field reports: Venus A 1200, Venus D 2200,
-# Venus C and E 2500).
-_POWER_LIMIT_BY_FAMILY: Final[dict[str, int]] = {
-    "VENUSA": 1200,
-    "VENUSA3.0": 1200,
-    "VNSA0": 1200,
-    "VENUSD": 2200,
-    "VNSD0": 2200,
-    "VENUSC": 2500,
-    "VENUSE": 2500,
-    "HMG50": 2500,
-    "VENUSE3.0": 2500,
-    "VNSE30": 2500,
-}
-
-
-def power_limit_w(model: str | None) -> int:
-    """The most a battery of this model charges or discharges, W (10 kW when unknown)."""
-    if model is None:
-        return POWER_MAX_W
-    return _POWER_LIMIT_BY_FAMILY.get(model_family(model), POWER_MAX_W)
-
-
 class Weekday(IntFlag):
     """Days of a manual schedule slot, as the bits of `week_set` (Monday is bit 0)."""
 

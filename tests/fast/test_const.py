@@ -1,0 +1,28 @@
+"""const imports nothing, so what it repeats from elsewhere is checked here."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+
+from custom_components.marstek_rotation import PLATFORMS, pymarstek
+from custom_components.marstek_rotation.binary_sensor import CONNECTION
+from custom_components.marstek_rotation.const import DEFAULT_PORT, DEFAULT_TIMEOUT, ENTITY_KEYS
+from custom_components.marstek_rotation.number import NUMBERS
+from custom_components.marstek_rotation.select import OPERATING_MODE
+from custom_components.marstek_rotation.sensor import ENERGY_SENSORS, SENSORS
+
+
+def test_const_lists_every_description_key_in_order() -> None:
+    # The config flow takes the entity ids a prefix produces from const, not the platforms.
+    described = {
+        Platform.SENSOR: tuple(description.key for description in (*SENSORS, *ENERGY_SENSORS)),
+        Platform.BINARY_SENSOR: (CONNECTION.key,),
+        Platform.SELECT: (OPERATING_MODE.key,),
+        Platform.NUMBER: tuple(description.key for description in NUMBERS),
+    }
+    assert described == ENTITY_KEYS
+    assert set(ENTITY_KEYS) == set(PLATFORMS)
+
+
+def test_const_repeats_the_librarys_defaults() -> None:
+    assert (DEFAULT_PORT, DEFAULT_TIMEOUT) == (pymarstek.DEFAULT_PORT, pymarstek.DEFAULT_TIMEOUT)
