@@ -154,14 +154,14 @@ def _blocks(pool: Pool, inputs: PlanInputs) -> dict[str, list[ChargeBlock]]:
     slots = inputs.prices
     hours = [slot.hours for slot in slots]
     eta = pool.eta
-    room = {b.name: b.room_kwh for b in inputs.batteries}
     out: dict[str, list[ChargeBlock]] = {b.name: [] for b in inputs.batteries}
+    now_room = sum(b.room_kwh for b in inputs.batteries)
     for number, (first, last, energy) in enumerate(_gaps(pool)):
-        if number:
-            # Later gaps: the discharge since frees room in proportion to each battery's span.
-            free = pool.capacity - (pool.level[first - 1] if first else pool.stored)
-            share = free / pool.capacity if pool.capacity > 0 else 0.0
-            room = {b.name: b.span_kwh * share for b in inputs.batteries}
+        # The room at the gap: today's room, changed by what the pool gave and took before it,
+        # spread over the batteries by their span.
+        free = pool.capacity - (pool.level[first - 1] if first else pool.stored)
+        change = (free - now_room) / pool.capacity if pool.capacity > 0 else 0.0
+        room = {b.name: max(0.0, b.room_kwh + change * b.span_kwh) for b in inputs.batteries}
         left = energy + (inputs.margin_kwh * eta if number == 0 else 0.0)
         for battery in sorted(inputs.batteries, key=lambda b: (-room[b.name], b.name)):
             step = battery.max_charge_w / 1000 * eta  # stored kWh per hour at full power
@@ -182,7 +182,6 @@ def _blocks(pool: Pool, inputs: PlanInputs) -> dict[str, list[ChargeBlock]]:
                 cost * power / 1000,
             )
             out[battery.name].append(block)
-            room[battery.name] -= take
             left -= take
             if left < _MIN_BLOCK_KWH:
                 break

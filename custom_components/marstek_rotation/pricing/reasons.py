@@ -74,9 +74,9 @@ def explain(  # noqa: PLR0911 - one return per reason code
         cheapest = min(s.price for s in prices if any(b.start <= s.start < b.end for b in blocks))
         return Reason(
             CHARGE_DEFICIT,
-            f"Charging the deficit of {deficit:.2f} kWh: {bought:.2f} "
-            f"kWh bought in {len(blocks)} block(s) from {first}, from "
-            f"{cheapest:.3f} per kWh, for dearer hours.",
+            f"{deficit:.2f} kWh of the expected use is not covered by stored energy and "
+            f"solar; buying {bought:.2f} kWh ({first}, from {cheapest:.3f} per kWh) pays off "
+            "for the dearer hours.",
         )
     if holds:
         return Reason(

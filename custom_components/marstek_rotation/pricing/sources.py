@@ -177,6 +177,9 @@ def nordpool_core(
     if not response:
         return []
     name = area or next(iter(response))
+    if name not in response:
+        msg = f"no area {name!r} in the response (areas: {', '.join(response)})"
+        raise PriceSourceError(msg)
     items = _items(response, name)
     return _with_ends(items, ("start", "end", "price"), _factor(unit, "MWh"), default_tz)
 
@@ -192,6 +195,9 @@ def tibber(
     if not isinstance(homes, Mapping) or not homes:
         return []
     name = home or next(iter(homes))
+    if name not in homes:
+        msg = f"no home {name!r} in the response (homes: {', '.join(homes)})"
+        raise PriceSourceError(msg)
     return _starts_only(_items(homes, name), ("start_time", "price"), _factor(unit), default_tz)
 
 
@@ -218,6 +224,8 @@ PARSERS: dict[str, Parser] = {
     "energyzero": energyzero,
     "easyenergy": easyenergy,
 }
+# Sources whose response holds several areas or homes: `select` names one.
+_SELECTABLE = {"nordpool_core": nordpool_core, "tibber": tibber}
 
 
 def normalise(
@@ -225,11 +233,15 @@ def normalise(
     data: Mapping[str, Any],
     unit: str | None = None,
     default_tz: tzinfo | None = None,
+    select: str | None = None,
 ) -> list[PriceSlot]:
     """One price source's attributes or action response -> sorted, contiguous slots.
 
-    Missing lists (tomorrow not published yet) give fewer slots, never an error.
+    Missing lists (tomorrow not published yet) give fewer slots, never an error. `select`
+    names the Nord Pool area or Tibber home (default: the first in the response).
     """
+    if select is not None and kind in _SELECTABLE:
+        return _SELECTABLE[kind](data, unit, default_tz, select)
     try:
         parser = PARSERS[kind]
     except KeyError:
