@@ -35,6 +35,7 @@ from .fleet import (
 )
 from .model import PriceSlot
 from .reasons import explain
+from .refine import refine_holds
 from .simulate import Outcome, simulate
 
 _EPS = 1e-6
@@ -118,18 +119,33 @@ def _holds(pool: Pool, slots: Sequence[PriceSlot]) -> list[HoldPeriod]:
 
 
 def _gaps(pool: Pool) -> list[tuple[int, int, float]]:
-    """(first, last + 1, stored kWh to buy) per stretch between two discharging hours."""
+    """(first, last + 1, stored kWh to buy) per stretch in which the batteries only charge.
+
+    Stretches start between two discharging hours. Two neighbours merge when the hours
+    between them are worth less than what is bought around them after the round-trip loss:
+    covering those hours from the batteries only to buy the energy back at the same price
+    wastes the loss (and scatters the charge), so the merged block runs through them.
+    """
     # A slot that buys is never a discharging one (a charging battery does not discharge).
     serving = [
         served > _EPS and bought <= _EPS
         for served, bought in zip(pool.served, pool.grid, strict=True)
     ]
-    gaps = []
+    gaps: list[list[float]] = []
+    loss = pool.eta * pool.eta
     for first, last in _runs([not s for s in serving]):
         energy = sum(pool.grid[first:last])
-        if energy > _MIN_BLOCK_KWH:
-            gaps.append((first, last, energy))
-    return gaps
+        if energy <= _EPS:
+            continue
+        dearest = max(pool.prices[t] for t in range(first, last) if pool.grid[t] > _EPS)
+        if gaps:
+            previous = gaps[-1]
+            between = max(pool.prices[int(previous[1]) : first], default=-math.inf)
+            if between * loss <= max(previous[3], dearest):
+                gaps[-1] = [previous[0], last, previous[2] + energy, max(previous[3], dearest)]
+                continue
+        gaps.append([first, last, energy, dearest])
+    return [(int(g[0]), int(g[1]), g[2]) for g in gaps if g[2] > _MIN_BLOCK_KWH]
 
 
 def _cheapest_window(
@@ -149,11 +165,42 @@ def _cheapest_window(
     return best_index
 
 
+def _block(
+    pool: Pool,
+    hours: Sequence[float],
+    gap: tuple[int, int],
+    grid_kwh: float,
+    *,
+    limit_w: float,
+    sun: list[float],
+) -> tuple[int, int, int, float]:
+    """(start, length, power W, kWh it buys) of the cheapest block for up to `grid_kwh`.
+
+    Solar surplus in the block feeds the charging battery first (the meter sees the block's
+    power as load), so the block's power covers that surplus on top of the energy to buy. When
+    the surplus leaves too little room, the block buys less and the next battery takes the
+    rest; it grows into dearer hours only when it could buy almost nothing.
+    """
+    first, last = gap
+    per_slot = limit_w / 1000
+    length = max(1, min(last - first, math.ceil(grid_kwh / (per_slot * hours[first]) - _EPS)))
+    while True:
+        start = _cheapest_window(pool.prices, hours, first, last, length)
+        window = range(start, start + length)
+        span = sum(hours[i] for i in window)
+        solar = sum(sun[i] for i in window)
+        fits = min(grid_kwh, per_slot * span - solar)
+        if fits >= _MIN_BLOCK_KWH or length >= last - first:
+            return start, length, power_for(max(fits, 0.0) + solar, span, limit_w), fits
+        length += 1
+
+
 def _blocks(pool: Pool, inputs: PlanInputs) -> dict[str, list[ChargeBlock]]:
     """Turn the pool's bought energy into one contiguous block per battery per gap."""
     slots = inputs.prices
     hours = [slot.hours for slot in slots]
     eta = pool.eta
+    sun = list(pool.surplus)  # AC solar surplus not yet taken by a planned block
     out: dict[str, list[ChargeBlock]] = {b.name: [] for b in inputs.batteries}
     now_room = sum(b.room_kwh for b in inputs.batteries)
     for number, (first, last, energy) in enumerate(_gaps(pool)):
@@ -168,18 +215,22 @@ def _blocks(pool: Pool, inputs: PlanInputs) -> dict[str, list[ChargeBlock]]:
             take = min(left, room[battery.name], step * sum(hours[first:last]))
             if take < _MIN_BLOCK_KWH or step <= 0:
                 continue
-            length = min(last - first, math.ceil(take / (step * hours[first]) - _EPS))
-            start = _cheapest_window(pool.prices, hours, first, last, length)
-            span = sum(hours[start : start + length])
-            grid_kwh = take / eta
-            power = power_for(grid_kwh, span, battery.max_charge_w)
-            cost = sum(slots[i].price * hours[i] for i in range(start, start + length))
+            start, length, power, fits = _block(
+                pool, hours, (first, last), take / eta, limit_w=battery.max_charge_w, sun=sun
+            )
+            if fits < _MIN_BLOCK_KWH:
+                continue
+            take = min(take, fits * eta)
+            bought = 0.0
+            cost = 0.0
+            for i in range(start, start + length):
+                draw = power / 1000 * hours[i]
+                from_sun = min(sun[i], draw)
+                sun[i] -= from_sun
+                bought += draw - from_sun
+                cost += (draw - from_sun) * pool.prices[i]
             block = ChargeBlock(
-                slots[start].start,
-                slots[start + length - 1].end,
-                power,
-                grid_kwh,
-                cost * power / 1000,
+                slots[start].start, slots[start + length - 1].end, power, bought, cost
             )
             out[battery.name].append(block)
             left -= take
@@ -204,7 +255,8 @@ def _best(inputs: PlanInputs, pool: Pool) -> _Candidate:
         if best is None or outcome.cost < best.outcome.cost - 0.005:
             best = _Candidate(option_blocks, option_holds, outcome)
     assert best is not None  # noqa: S101 - options is never empty
-    return best
+    holds_after, outcome = refine_holds(inputs, best.blocks, best.holds, best.outcome)
+    return _Candidate(best.blocks, holds_after, outcome)
 
 
 def plan(inputs: PlanInputs, previous_plan: Plan | None = None) -> Plan:

@@ -21,7 +21,11 @@ _EPS = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """Totals of one simulated horizon (kWh and currency)."""
+    """Totals of one simulated horizon (kWh and currency).
+
+    `stored_kwh` is the pool's usable energy after each slot, `battery_kwh` each battery's at
+    the end (in input order).
+    """
 
     cost: float
     import_kwh: float
@@ -30,6 +34,7 @@ class Outcome:
     stored_end_kwh: float
     flows: tuple[SlotFlows, ...]
     stored_kwh: tuple[float, ...]
+    battery_kwh: tuple[float, ...] = ()
 
 
 def _overlap_hours(block: ChargeBlock | HoldPeriod, start: datetime, end: datetime) -> float:
@@ -101,4 +106,6 @@ def simulate(
         bought += grid_charge
         flows.append(SlotFlows(slot.price, feed_in, delivered, grid_charge, solar_charge))
         levels.append(sum(stored))
-    return Outcome(cost, imported, exported, bought, sum(stored), tuple(flows), tuple(levels))
+    return Outcome(
+        cost, imported, exported, bought, sum(stored), tuple(flows), tuple(levels), tuple(stored)
+    )
