@@ -6,6 +6,7 @@ planner runs and is tested in milliseconds, and an action can call it with plain
 * `sources`: every price source shape in use -> one series of `PriceSlot` (start, end, per kWh).
 * `tariffs`: time-of-use periods and EDF Tempo colours -> the same series.
 * `planner`: the batteries' charge blocks and hold periods for that series.
+* `simulate`: the execution model every plan is scored with.
 * `savings`: what the batteries saved against the same house without them.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from .model import PriceSlot, hourly, slot_hours
 from .planner import Battery, BatteryPlan, ChargeBlock, HoldPeriod, Plan, PlanInputs, plan
-from .savings import SlotFlows, savings
+from .savings import Savings, SlotFlows, savings
+from .simulate import Outcome, simulate
 from .sources import normalise
 from .tariffs import TempoPrices, TouPeriod, tempo_series, time_of_use_series
 
@@ -22,9 +24,11 @@ __all__ = [
     "BatteryPlan",
     "ChargeBlock",
     "HoldPeriod",
+    "Outcome",
     "Plan",
     "PlanInputs",
     "PriceSlot",
+    "Savings",
     "SlotFlows",
     "TempoPrices",
     "TouPeriod",
@@ -32,6 +36,7 @@ __all__ = [
     "normalise",
     "plan",
     "savings",
+    "simulate",
     "slot_hours",
     "tempo_series",
     "time_of_use_series",
