@@ -306,3 +306,28 @@ def test_inputs_must_line_up():
     prices = day_series(DAY, lambda _: 0.2)
     with pytest.raises(ValueError, match="one value per price slot"):
         plan(inputs(prices, [venus("a", 50)], [0.1]))
+
+
+def test_autumn_clock_change_night_with_hourly_entsoe_prices():
+    prices = normalise("entsoe", fixture("entsoe_dst_autumn.json"))
+    assert sum(s.hours for s in prices[:25]) == pytest.approx(25)
+    load = [0.4 if 17 <= s.start.hour < 21 else 0.3 for s in prices]
+    result = plan(inputs(prices, [venus("a", 15), venus("b", 15)], load))
+    assert result.blocks
+    for _, block in result.blocks:
+        hours = (block.end - block.start).total_seconds() / 3600
+        assert block.power_w <= 2500
+        assert block.energy_kwh <= block.power_w / 1000 * hours + 1e-9
+        assert prices[0].start <= block.start < block.end <= prices[-1].end
+
+
+def test_blocks_fit_the_batteries_power_and_the_schedule_slots():
+    prices = day_series(DAY, negative_noon, days=2)
+    fleet = [venus("a", 12, power=800), venus("b", 60), Battery("c", 40, 2.56, 1200, 800)]
+    result = plan(inputs(prices, fleet, by_hour(prices, evening_heavy), max_blocks=2))
+    limits = {b.name: b.max_charge_w for b in fleet}
+    for battery in result.batteries:
+        assert len(battery.blocks) <= 2
+        for block in battery.blocks:
+            assert 0 < block.power_w <= limits[battery.name]
+            assert len(block.schedule_entries()) <= 2
