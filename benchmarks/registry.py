@@ -11,6 +11,7 @@ from . import (
     bench_faults,
     bench_head_of_line,
     bench_pacing,
+    bench_planner,
     bench_poll_rate,
     bench_refresh,
     bench_robustness,
@@ -39,5 +40,6 @@ BENCHMARKS: tuple[Benchmark, ...] = tuple(
         bench_discovery,
         bench_faults,
         bench_refresh,
+        bench_planner,
     )
 )
