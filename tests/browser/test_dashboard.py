@@ -65,3 +65,44 @@ def test_the_rotation_log_says_why_in_words(
     card.scroll_into_view_if_needed()  # the log renders its rows once they are in view
     card.get_by_text(reason).first.wait_for(timeout=30_000)
     visits.check(page, "dashboard rotation log", full_page=False)
+
+
+def test_a_battery_chosen_on_the_dashboard_is_kept_and_shown_until_released(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    """A person chooses the active battery in the Controls card: it is kept, shown, released."""
+    if len(household.batteries) < 2:
+        pytest.skip("a choice needs two batteries")
+    page.goto(household.ready["dashboard_url"])
+    wait_for_frontend(page)
+    active = household.ha.state("input_text.marstek_rotation_active")
+    assert active is not None
+    other = next(b for b in household.batteries if b["prefix"] != active["state"])
+
+    page.locator("hui-input-select-entity-row ha-select").filter(
+        has_text="Active battery (choose to switch)"
+    ).click()
+    page.get_by_role("menuitem", name=other["label"], exact=True).click()
+    page.keyboard.press("Escape")  # close the menu if it stayed open
+
+    def chosen_and_active() -> bool:
+        state = household.ha.state("input_text.marstek_rotation_active")
+        return state is not None and state["state"] == other["prefix"]
+
+    wait_until(chosen_and_active, 60, f"{other['label']} did not become the active battery")
+    notice = page.get_by_text("A person's choice holds:")
+    notice.first.wait_for(timeout=30_000)
+    assert other["label"] in notice.first.inner_text()
+    record = visits.check(page, "dashboard with a person's choice", full_page=False)
+
+    page.locator("hui-button-row").filter(has_text="Release a choice").get_by_role(
+        "button", name="Release"
+    ).click()
+    wait_until(
+        lambda: "A person's choice holds:" not in rendered_text(page),
+        60,
+        "the choice is still shown after Release",
+    )
+    choices = household.ha.state("sensor.marstek_rotation_choices")
+    assert choices is not None
+    assert choices["state"] == "0", record.screenshot
