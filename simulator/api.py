@@ -157,6 +157,8 @@ class OpenApi:
         }
         if self._device.quirks.omit_macs:
             del result["ble_mac"], result["wifi_mac"]
+        if self._device.quirks.zero_padded_ip:
+            result["ip"] = ".".join(f"{int(octet):03d}" for octet in self._device.host.split("."))
         return result
 
     # --- energy system -----------------------------------------------------------

@@ -38,6 +38,9 @@ class Quirks:
         ignore_string_ids: requests whose top-level ``id`` is a string get no reply.
         echo_requests: send the request itself back before the reply.
         omit_macs: ``Marstek.GetDevice`` leaves out ``ble_mac``/``wifi_mac`` (Venus C 153).
+        zero_padded_ip: ``Marstek.GetDevice`` reports its ``ip`` with every octet padded to
+            three digits ("127.000.000.002"; Venus E 3.0 firmware 150 and Venus A send
+            "192.168.01.50").
         passive_fallback: when a passive countdown ends, ``"idle"`` stays in Passive at 0 W;
             ``"previous"`` returns to the mode that was active before Passive.
         getmode_overrides: raw values that replace fields of every ``ES.GetMode`` reply (a
@@ -61,6 +64,7 @@ class Quirks:
     ignore_string_ids: bool = False
     echo_requests: bool = False
     omit_macs: bool = False
+    zero_padded_ip: bool = False
     passive_fallback: Literal["idle", "previous"] = "idle"
     getmode_overrides: dict[str, object] = field(default_factory=dict)
 

@@ -83,6 +83,16 @@ async def test_get_device_without_macs_uses_src(
     assert info.wifi_mac is None
 
 
+async def test_a_zero_padded_reported_address_is_read_as_decimal(
+    client: MarstekClient, battery: SimulatedBattery
+) -> None:
+    battery.quirks.zero_padded_ip = True
+    info = await client.get_device()
+    assert info.reported_ip == HOST
+    assert info.host == HOST
+    assert not info.reports_another_address
+
+
 async def test_get_mode(client: MarstekClient, battery: SimulatedBattery) -> None:
     status = await client.get_mode()
     assert_wire(battery, "ES.GetMode", {"id": 0})

@@ -247,6 +247,12 @@ async def test_omit_macs(sim: Simulator, client: UdpClient) -> None:
     }
 
 
+async def test_zero_padded_ip(sim: Simulator, client: UdpClient) -> None:
+    _, device = await add(sim, Quirks(zero_padded_ip=True))
+    reply = await client.request(device, "Marstek.GetDevice", {"ble_mac": "0"})
+    assert reply["result"]["ip"] == "127.000.000.002"
+
+
 async def test_quirks_change_at_runtime(sim: Simulator, client: UdpClient) -> None:
     battery, device = await add(sim)
     await client.request(device, "ES.GetMode", GET_MODE)
