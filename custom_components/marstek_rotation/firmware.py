@@ -11,6 +11,10 @@ from .pymarstek import model_facts
 def reset_prone_fixed_in(model: str, firmware_version: int) -> int | None:
     """The first firmware that fixes the reset problem, when this one has it; else None."""
     facts = model_facts(model)
-    if facts is None or firmware_version >= facts.stable_from_firmware:
+    if (
+        facts is None
+        or facts.stable_from_firmware is None
+        or firmware_version >= facts.stable_from_firmware
+    ):
         return None
     return facts.stable_from_firmware

@@ -78,8 +78,9 @@ def parse_mode_status(result: Mapping[str, Any], *, power_limit: int = POWER_MAX
 
     Args:
         result: the reply's `result` object.
-        power_limit: the battery's charge/discharge limit, W (see `power_limit_w`); grid and
-            off-grid powers beyond it (with some tolerance) count as implausible.
+        power_limit: the most the battery is reported to run at, W (see `reading_limit_w`,
+            which can exceed the write limit); grid and off-grid powers beyond it (with some
+            tolerance) count as implausible.
 
     Raises:
         MarstekProtocolError: a field has the wrong type.
