@@ -41,6 +41,12 @@ class Quirks:
         zero_padded_ip: ``Marstek.GetDevice`` reports its ``ip`` with every octet padded to
             three digits ("127.000.000.002"; Venus E 3.0 firmware 150 and Venus A send
             "192.168.01.50").
+        set_result_false: when ``ES.SetMode`` changes nothing and answers ``set_result:
+            false``: ``"when_active"`` for the mode that is already active (Auto, AI, Manual;
+            a no-op, as batteries answer when the mode is active or they are busy),
+            ``"always"`` for every write (a real refusal), ``"never"``.
+        drop_passive: ``ES.SetMode`` Passive answers ``set_result: true`` but the battery
+            stays in its previous mode (Passive dropped silently, jaapp #145).
         passive_fallback: when a passive countdown ends, ``"idle"`` stays in Passive at 0 W;
             ``"previous"`` returns to the mode that was active before Passive.
         getmode_overrides: raw values that replace fields of every ``ES.GetMode`` reply (a
@@ -65,6 +71,8 @@ class Quirks:
     echo_requests: bool = False
     omit_macs: bool = False
     zero_padded_ip: bool = False
+    set_result_false: Literal["never", "when_active", "always"] = "never"
+    drop_passive: bool = False
     passive_fallback: Literal["idle", "previous"] = "idle"
     getmode_overrides: dict[str, object] = field(default_factory=dict)
 

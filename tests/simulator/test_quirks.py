@@ -211,6 +211,36 @@ async def test_revert_restores_passive_too(sim: Simulator, client: UdpClient) ->
     assert battery.passive is None
 
 
+async def test_set_result_false_when_the_mode_is_already_active(
+    sim: Simulator, client: UdpClient
+) -> None:
+    battery, device = await add(sim, Quirks(set_result_false="when_active"), mode="Manual")
+    reply = await client.request(device, "ES.SetMode", TO_MANUAL)
+    assert reply["result"]["set_result"] is False  # a no-op: Manual already
+    assert battery.mode == "Manual"
+    to_auto = {"id": 0, "config": {"mode": "Auto", "auto_cfg": {"enable": 1}}}
+    reply = await client.request(device, "ES.SetMode", to_auto)
+    assert reply["result"]["set_result"] is True
+    assert battery.mode == "Auto"
+    battery.quirks.set_result_false = "always"
+    reply = await client.request(device, "ES.SetMode", TO_MANUAL)
+    assert reply["result"]["set_result"] is False  # a refusal: nothing changes
+    assert battery.mode == "Auto"
+
+
+async def test_passive_can_be_dropped_silently(sim: Simulator, client: UdpClient) -> None:
+    battery, device = await add(sim, Quirks(drop_passive=True), mode="Auto")
+    to_passive = {
+        "id": 0,
+        "config": {"mode": "Passive", "passive_cfg": {"power": 500, "cd_time": 600}},
+    }
+    reply = await client.request(device, "ES.SetMode", to_passive)
+    assert reply["result"]["set_result"] is True
+    reply = await client.request(device, "ES.GetMode", GET_MODE)
+    assert reply["result"]["mode"] == "Auto"
+    assert battery.passive is None
+
+
 async def test_es_getstatus_can_be_silent(sim: Simulator, client: UdpClient) -> None:
     _, device = await add(sim, Quirks(es_getstatus="silent"))
     client.send_request(device, "ES.GetStatus", GET_MODE)
