@@ -1,4 +1,4 @@
-"""Firmware known to reset or switch off its Open API under polling.
+"""Firmware known to reset or switch off its Open API under polling, and hardware to poll slowly.
 
 The versions are the library's model facts; README's Troubleshooting tells the owner what to do.
 """
@@ -18,3 +18,13 @@ def reset_prone_fixed_in(model: str, firmware_version: int) -> int | None:
     ):
         return None
     return facts.stable_from_firmware
+
+
+def shares_receive_channel(model: str) -> bool:
+    """Whether the CT/meter and the Open API share one receive channel (HMG-50 hardware).
+
+    Polling such a battery can collide with meter datagrams; enough lost readings stop solar
+    charging in Auto (taurgis #82), so it is polled slowly by default.
+    """
+    facts = model_facts(model)
+    return facts is not None and facts.single_receive_channel
