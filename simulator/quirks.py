@@ -47,6 +47,11 @@ class Quirks:
             ``"always"`` for every write (a real refusal), ``"never"``.
         drop_passive: ``ES.SetMode`` Passive answers ``set_result: true`` but the battery
             stays in its previous mode (Passive dropped silently, jaapp #145).
+        meter_collision_polls: HMG-50's single receive channel (Venus E 2.0, Venus C): more
+            requests than this within 60 s (simulator time) collide with the meter's
+            datagrams, and for 60 s after such a request the battery in Auto/AI has lost its
+            meter readings and stops charging from export (taurgis #82); ``None``: a second
+            channel (Venus E 3.0, A, D).
         passive_fallback: when a passive countdown ends, ``"idle"`` stays in Passive at 0 W;
             ``"previous"`` returns to the mode that was active before Passive.
         getmode_overrides: raw values that replace fields of every ``ES.GetMode`` reply (a
@@ -73,6 +78,7 @@ class Quirks:
     zero_padded_ip: bool = False
     set_result_false: Literal["never", "when_active", "always"] = "never"
     drop_passive: bool = False
+    meter_collision_polls: int | None = None
     passive_fallback: Literal["idle", "previous"] = "idle"
     getmode_overrides: dict[str, object] = field(default_factory=dict)
 
@@ -82,7 +88,7 @@ class Quirks:
 
         An approximation: Venus E 3.0 below 143 never answers ``ES.GetStatus`` and drops
         string ids; Venus E 3.0 below 150 and HMG-50 (VenusE/VenusC) below 156 send
-        duplicate replies.
+        duplicate replies; HMG-50 loses its meter when polled more than once a minute.
         """
         quirks = cls()
         if model == "VenusE 3.0" and firmware < 143:  # noqa: PLR2004
@@ -92,6 +98,8 @@ class Quirks:
             model in {"VenusE", "VenusC"} and firmware < 156  # noqa: PLR2004
         ):
             quirks.duplicate_replies = 1
+        if model in {"VenusE", "VenusC"}:
+            quirks.meter_collision_polls = 1
         return quirks
 
 

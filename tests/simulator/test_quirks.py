@@ -241,6 +241,27 @@ async def test_passive_can_be_dropped_silently(sim: Simulator, client: UdpClient
     assert battery.passive is None
 
 
+async def test_a_single_receive_channel_loses_the_meter_when_polled_often(
+    sim: Simulator, client: UdpClient
+) -> None:
+    # HMG-50: more than one request a minute collides with the meter's datagrams.
+    battery, device = await add(sim, Quirks(meter_collision_polls=1), mode="Auto", soc=50.0)
+    sim.meter.set_load(400)
+    sim.meter.set_solar(1900)
+    assert battery.power == -1500.0  # charging from export
+    for _ in range(3):  # once a minute: no collision
+        await client.request(device, "ES.GetMode", GET_MODE)
+        sim.advance(60)
+    assert battery.power == -1500.0
+    await client.request(device, "ES.GetMode", GET_MODE)
+    sim.advance(30)
+    await client.request(device, "ES.GetMode", GET_MODE)  # two within a minute
+    assert battery.power == 0.0  # the meter is lost: no more charging from solar
+    assert sim.meter.power == -1500.0
+    sim.advance(61)  # polling stopped: the meter comes back
+    assert battery.power == -1500.0
+
+
 async def test_es_getstatus_can_be_silent(sim: Simulator, client: UdpClient) -> None:
     _, device = await add(sim, Quirks(es_getstatus="silent"))
     client.send_request(device, "ES.GetStatus", GET_MODE)
@@ -318,3 +339,13 @@ def test_typical_quirks(
     assert (quirks.es_getstatus == "silent") is silent_status
     assert quirks.ignore_string_ids is string_ids_ignored
     assert quirks.duplicate_replies == duplicates
+
+
+@pytest.mark.parametrize(
+    ("model", "collision_polls"),
+    [("VenusE", 1), ("VenusC", 1), ("VenusE 3.0", None), ("VenusD", None)],
+)
+def test_typical_quirks_of_a_single_receive_channel(
+    model: str, collision_polls: int | None
+) -> None:
+    assert Quirks.typical_for(model, 156).meter_collision_polls == collision_polls
