@@ -157,6 +157,8 @@ class OpenApi:
         }
         if self._device.quirks.omit_macs:
             del result["ble_mac"], result["wifi_mac"]
+        if self._device.quirks.zero_padded_ip:
+            result["ip"] = ".".join(f"{int(octet):03d}" for octet in self._device.host.split("."))
         return result
 
     # --- energy system -----------------------------------------------------------
@@ -193,6 +195,11 @@ class OpenApi:
             raise _InvalidParamsError(msg)
         mode_config = _object(config, MODE_CONFIG_KEYS[mode])
         state = self._device.state
+        refuse = self._device.quirks.set_result_false
+        if refuse == "always" or (
+            refuse == "when_active" and mode != "Passive" and state.mode == mode
+        ):
+            return {"id": instance_id, "set_result": False}
         before = state.snapshot()
         accepted = self._apply_mode(mode, mode_config)
         if accepted and self._device.quirks.revert_window > 0:
@@ -217,7 +224,8 @@ class OpenApi:
         if mode == "Passive":
             power = _integer(mode_config, "power")
             cd_time = _integer(mode_config, "cd_time", 0)
-            state.start_passive(power, cd_time, self._device.sim_time())
+            if not self._device.quirks.drop_passive:
+                state.start_passive(power, cd_time, self._device.sim_time())
             return True
         # Auto, AI, UPS: "off" means choosing another mode, so only enable=1 is accepted.
         if _integer(mode_config, "enable", 0, 1) != 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
 from .addresses import is_loopback, require_loopback
@@ -21,6 +22,10 @@ from .quirks import Dice, LockupTracker, Quirks
 from .recording import DatagramLog, ReceivedDatagram
 from .spec import MODES
 from .state import BatteryState
+
+# Requests within this many seconds count together on a single receive channel; a collision
+# costs the meter's readings for as long.
+_COLLISION_WINDOW = 60.0
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -71,6 +76,7 @@ class SimulatedBattery:
         self._state = BatteryState(spec)
         self._dice = Dice(quirks.seed)
         self._lockup = LockupTracker()
+        self._recent_requests: deque[float] = deque()
         self._log = DatagramLog()
         self._api = OpenApi(self)
         self._endpoint: UdpEndpoint | None = None
@@ -293,7 +299,21 @@ class SimulatedBattery:
             return False
         if self._lockup.count_request(now, quirks):
             return False
+        self._count_collision(now, quirks.meter_collision_polls)
         return not self._dice.roll(quirks.loss_rate, quirks.seed)
+
+    def _count_collision(self, now: float, limit: int | None) -> None:
+        """A single receive channel: too many requests per minute cost meter readings."""
+        if limit is None:
+            return
+        recent = self._recent_requests
+        recent.append(now)
+        while recent and recent[0] <= now - _COLLISION_WINDOW:
+            recent.popleft()
+        if len(recent) > limit:
+            self.refresh()  # integrate up to now before the flows change
+            self.state.meter_lost_until = now + _COLLISION_WINDOW
+            self.refresh()
 
     def _send(self, request: bytes, reply: bytes, destination: Address) -> None:
         endpoint = self._endpoint

@@ -26,12 +26,19 @@ def share(total: float, headrooms: Sequence[float]) -> list[float]:
     return shares
 
 
-def dispatch(states: Sequence[BatteryState], load: float, solar: float, wall: datetime) -> float:
+def dispatch(
+    states: Sequence[BatteryState],
+    load: float,
+    solar: float,
+    wall: datetime,
+    moment: float | None = None,
+) -> float:
     """Set every battery's ``power`` for this instant and return their sum.
 
     Batteries in Manual, Passive or UPS follow their setpoints. Batteries in Auto/AI
     act on what the P1 meter would show without them: they discharge to cancel import
-    and charge from export, sharing the work.
+    and charge from export, sharing the work. One that has lost its meter readings at
+    simulator time ``moment`` (polling collided with them) does not charge from export.
     """
     following_meter: list[BatteryState] = []
     scheduled_total = 0.0
@@ -46,7 +53,11 @@ def dispatch(states: Sequence[BatteryState], load: float, solar: float, wall: da
     if residual >= 0:
         powers = share(residual, [state.discharge_headroom for state in following_meter])
     else:
-        powers = [-p for p in share(-residual, [s.charge_headroom for s in following_meter])]
+        headrooms = [
+            0.0 if moment is not None and s.meter_lost(moment) else s.charge_headroom
+            for s in following_meter
+        ]
+        powers = [-p for p in share(-residual, headrooms)]
     for state, power in zip(following_meter, powers, strict=True):
         state.power = power
     return scheduled_total + sum(powers)

@@ -38,6 +38,20 @@ class Quirks:
         ignore_string_ids: requests whose top-level ``id`` is a string get no reply.
         echo_requests: send the request itself back before the reply.
         omit_macs: ``Marstek.GetDevice`` leaves out ``ble_mac``/``wifi_mac`` (Venus C 153).
+        zero_padded_ip: ``Marstek.GetDevice`` reports its ``ip`` with every octet padded to
+            three digits ("127.000.000.002"; Venus E 3.0 firmware 150 and Venus A send
+            "192.168.01.50").
+        set_result_false: when ``ES.SetMode`` changes nothing and answers ``set_result:
+            false``: ``"when_active"`` for the mode that is already active (Auto, AI, Manual;
+            a no-op, as batteries answer when the mode is active or they are busy),
+            ``"always"`` for every write (a real refusal), ``"never"``.
+        drop_passive: ``ES.SetMode`` Passive answers ``set_result: true`` but the battery
+            stays in its previous mode (Passive dropped silently, jaapp #145).
+        meter_collision_polls: HMG-50's single receive channel (Venus E 2.0, Venus C): more
+            requests than this within 60 s (simulator time) collide with the meter's
+            datagrams, and for 60 s after such a request the battery in Auto/AI has lost its
+            meter readings and stops charging from export (taurgis #82); ``None``: a second
+            channel (Venus E 3.0, A, D).
         passive_fallback: when a passive countdown ends, ``"idle"`` stays in Passive at 0 W;
             ``"previous"`` returns to the mode that was active before Passive.
         getmode_overrides: raw values that replace fields of every ``ES.GetMode`` reply (a
@@ -61,6 +75,10 @@ class Quirks:
     ignore_string_ids: bool = False
     echo_requests: bool = False
     omit_macs: bool = False
+    zero_padded_ip: bool = False
+    set_result_false: Literal["never", "when_active", "always"] = "never"
+    drop_passive: bool = False
+    meter_collision_polls: int | None = None
     passive_fallback: Literal["idle", "previous"] = "idle"
     getmode_overrides: dict[str, object] = field(default_factory=dict)
 
@@ -70,7 +88,7 @@ class Quirks:
 
         An approximation: Venus E 3.0 below 143 never answers ``ES.GetStatus`` and drops
         string ids; Venus E 3.0 below 150 and HMG-50 (VenusE/VenusC) below 156 send
-        duplicate replies.
+        duplicate replies; HMG-50 loses its meter when polled more than once a minute.
         """
         quirks = cls()
         if model == "VenusE 3.0" and firmware < 143:  # noqa: PLR2004
@@ -80,6 +98,8 @@ class Quirks:
             model in {"VenusE", "VenusC"} and firmware < 156  # noqa: PLR2004
         ):
             quirks.duplicate_replies = 1
+        if model in {"VenusE", "VenusC"}:
+            quirks.meter_collision_polls = 1
         return quirks
 
 

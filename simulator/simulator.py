@@ -206,7 +206,7 @@ class Simulator:
         states = [battery.state for battery in self._batteries]
         load = self.meter.load_at(wall)
         solar = self.meter.solar_at(wall)
-        self.meter.observe(load, solar, dispatch(states, load, solar, wall))
+        self.meter.observe(load, solar, dispatch(states, load, solar, wall, moment))
 
     def _next_event(self, moment: float, wall: datetime) -> float:
         """Earliest time after ``moment`` at which some battery's power may change.
@@ -223,5 +223,7 @@ class Simulator:
             if state.mode == "Manual":
                 waits.append(seconds_to_next_boundary(state.slots, wall))
             waits.append(state.seconds_to_limit())
+            if state.meter_lost_until is not None and state.meter_lost(moment):
+                waits.append(state.meter_lost_until - moment)
         upcoming = [wait for wait in waits if wait is not None and wait > _MIN_STEP]
         return moment + min(upcoming, default=float("inf"))

@@ -52,6 +52,8 @@ class BatteryState:
         self._slots = list(empty_slots())
         self._passive: _PassiveSetpoint | None = None
         self._mode_before_passive = spec.mode if spec.mode != "Passive" else "Auto"
+        # Simulator time until which the meter's readings are lost (polling collided).
+        self.meter_lost_until: float | None = None
 
     @property
     def spec(self) -> BatterySpec:
@@ -134,6 +136,10 @@ class BatteryState:
     def discharge_headroom(self) -> float:
         """How much the battery may discharge now, W."""
         return float(self._spec.power_limit_w) if self.soc > self._spec.min_soc else 0.0
+
+    def meter_lost(self, moment: float) -> bool:
+        """Whether the battery has lost its meter readings at ``moment``."""
+        return self.meter_lost_until is not None and moment < self.meter_lost_until
 
     @property
     def charge_headroom(self) -> float:

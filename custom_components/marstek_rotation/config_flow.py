@@ -44,9 +44,10 @@ from .const import (
     MIN_RATED_CAPACITY,
     MIN_TIMEOUT,
     RESET_PRONE_POLL_INTERVAL,
+    SHARED_CHANNEL_POLL_INTERVAL,
 )
 from .entity_ids import rename_entity_ids, taken_entity_ids
-from .firmware import reset_prone_fixed_in
+from .firmware import reset_prone_fixed_in, shares_receive_channel
 from .lan_discovery import async_discover
 from .local_network import async_enabled_networks, async_local_address_for
 from .naming import (
@@ -82,6 +83,8 @@ MANUAL_ENTRY = "manual"
 STEP_SETTINGS = "settings"
 # The same form, with a warning about firmware that resets under polling.
 STEP_SETTINGS_RESET_PRONE = "settings_reset_prone"
+# The same form, saying why HMG-50 hardware (one receive channel for meter and API) polls slowly.
+STEP_SETTINGS_SHARED_CHANNEL = "settings_shared_channel"
 
 
 type ProbeOutcome = tuple[DeviceInfo | None, dict[str, str]]
@@ -364,12 +367,18 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         assert device is not None  # noqa: S101  # only reached after a probe
         assert device.unique_id is not None  # noqa: S101
         fixed_in = reset_prone_fixed_in(device.model, device.firmware_version)
+        shared_channel = shares_receive_channel(device.model)
+        step_id, poll_interval = STEP_SETTINGS, DEFAULT_POLL_INTERVAL
+        if shared_channel:
+            step_id = STEP_SETTINGS_SHARED_CHANNEL
+            poll_interval = max(poll_interval, SHARED_CHANNEL_POLL_INTERVAL)
+        if fixed_in is not None:  # the reset warning comes first
+            step_id = STEP_SETTINGS_RESET_PRONE
+            poll_interval = max(poll_interval, RESET_PRONE_POLL_INTERVAL)
         defaults: dict[str, Any] = {
             CONF_ENTITY_PREFIX: default_entity_prefix(device.model, device.unique_id),
             CONF_RATED_CAPACITY: default_rated_capacity(device.model),
-            CONF_POLL_INTERVAL: (
-                DEFAULT_POLL_INTERVAL if fixed_in is None else RESET_PRONE_POLL_INTERVAL
-            ),
+            CONF_POLL_INTERVAL: poll_interval,
             CONF_TIMEOUT: DEFAULT_TIMEOUT,
         }
         errors: dict[str, str] = {}
@@ -388,7 +397,7 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             defaults.update(user_input)
         return self.async_show_form(
-            step_id=STEP_SETTINGS if fixed_in is None else STEP_SETTINGS_RESET_PRONE,
+            step_id=step_id,
             data_schema=_settings_schema(defaults),
             errors=errors,
             description_placeholders={
@@ -396,7 +405,7 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
                 "model": device.model,
                 "firmware": str(device.firmware),
                 "fixed_in": str(fixed_in or ""),
-                "interval": str(RESET_PRONE_POLL_INTERVAL),
+                "interval": str(poll_interval),
                 **_prefix_placeholders(self.hass, defaults[CONF_ENTITY_PREFIX], None),
             },
         )
@@ -405,6 +414,12 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The settings form as shown for firmware that resets under polling."""
+        return await self.async_step_settings(user_input)
+
+    async def async_step_settings_shared_channel(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The settings form as shown for HMG-50 hardware (Venus E 2.0, Venus C)."""
         return await self.async_step_settings(user_input)
 
     # -- reconfigure ----------------------------------------------------------------------

@@ -25,6 +25,9 @@ DEFAULT_PORT: Final = 30000
 DEFAULT_POLL_INTERVAL: Final = 30
 # Suggested for firmware that resets under frequent polling (see firmware.py).
 RESET_PRONE_POLL_INTERVAL: Final = 60
+# The default for HMG-50 hardware (Venus E 2.0, Venus C), whose CT/meter and Open API share one
+# receive channel: every poll can collide with a meter datagram (see firmware.py).
+SHARED_CHANNEL_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
 DEFAULT_TIMEOUT: Final = 3.0

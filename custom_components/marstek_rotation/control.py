@@ -2,21 +2,51 @@
 
 A multi-datagram write (clearing ten slots) must not interleave with another write to the same
 battery, so every write takes this battery's lock. The mode a write sets is published at once;
-the next poll, after the library's quiet period, reads it back.
+the next poll, after the library's quiet period, reads it back and replaces it.
+
+Two answers need that read to be understood (issue 16):
+- `set_result: false` is a refusal, but also what batteries answer when the mode is already
+  active or they are busy. For a mode switch (Auto, AI, Manual) the coordinator's poll is
+  brought forward to just after the quiet period: it reads the wanted mode, and the write was a
+  no-op (no error, nothing to retry), or it does not, and the refusal stands. The poll after
+  it comes one interval later, so no read is added.
+- `set_result: true` does not mean the battery kept the mode: some firmware drops Passive
+  silently, or reverts Manual. The regular poll after the quiet period shows the real mode;
+  when it is not the written one, one WARNING line says so (DEBUG for repeats until a write
+  holds again).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import DEFAULT_PASSIVE_DURATION, DEFAULT_PASSIVE_POWER
 from .data import MarstekData
-from .pymarstek import ManualSlot, MarstekClient, OperatingMode
+from .pymarstek import ManualSlot, MarstekClient, MarstekDeviceError, OperatingMode
+
+_LOGGER = logging.getLogger(__name__)
+
+# Modes whose `set_result: false` can be checked by reading the mode back: Passive carries a
+# power the read cannot confirm, so a false there stays a refusal.
+_CHECKABLE_NO_OP = frozenset({OperatingMode.AUTO, OperatingMode.AI, OperatingMode.MANUAL})
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A write whose mode the next poll confirms or not."""
+
+    mode: OperatingMode
+    sent: float  # monotonic, just before the write was sent
+    until: float | None  # monotonic, when a passive countdown ends (None: no end)
+    shown: MarstekData | None  # the optimistic data published for it
 
 
 class BatteryControl:
@@ -32,6 +62,9 @@ class BatteryControl:
         # Set by the passive number entities; used when the select chooses Passive.
         self.passive_power = DEFAULT_PASSIVE_POWER
         self.passive_duration = DEFAULT_PASSIVE_DURATION
+        self._written: _Written | None = None
+        self._stop_checking: CALLBACK_TYPE | None = None
+        self._warned = False
 
     @property
     def passive_settings(self) -> tuple[int, int]:
@@ -53,12 +86,16 @@ class BatteryControl:
         await self._async_write(
             partial(self._client.set_mode, mode, passive_power=power, passive_duration=duration),
             mode,
+            passive_duration=duration,
+            no_op_possible=mode in _CHECKABLE_NO_OP,
         )
 
     async def async_set_passive(self, power: int, duration: int) -> None:
         """Hold `power` W (negative = charge) for `duration` seconds in Passive mode."""
         await self._async_write(
-            partial(self._client.set_passive, power, duration), OperatingMode.PASSIVE
+            partial(self._client.set_passive, power, duration),
+            OperatingMode.PASSIVE,
+            passive_duration=duration,
         )
 
     async def async_set_manual_slot(self, slot: ManualSlot) -> None:
@@ -69,16 +106,94 @@ class BatteryControl:
         """Disable all ten manual slots (the battery switches to Manual)."""
         await self._async_write(self._client.clear_manual_slots, OperatingMode.MANUAL)
 
-    async def _async_write(self, write: Callable[[], Awaitable[None]], mode: OperatingMode) -> None:
+    async def _async_write(
+        self,
+        write: Callable[[], Awaitable[None]],
+        mode: OperatingMode,
+        *,
+        passive_duration: int | None = None,
+        no_op_possible: bool = False,
+    ) -> None:
         """Run `write` under the lock, then show `mode` until the next poll.
 
         Raises:
-            MarstekError: the write failed (validation errors come before anything is sent).
+            MarstekError: the write failed (validation errors come before anything is sent);
+                a `set_result: false` only when the read after it does not show `mode`.
         """
         async with self._lock:
-            await write()
+            started = time.monotonic()
+            try:
+                await write()
+            except MarstekDeviceError as err:
+                if not (no_op_possible and err.set_result_false):
+                    raise
+                if not await self._async_reads_mode(mode, started, self._coordinator.data):
+                    raise
+                _LOGGER.debug(
+                    "%s answered set_result false to %s and reads %s: already active, "
+                    "not a refusal",
+                    self._client.host,
+                    mode.value,
+                    mode.value,
+                )
+                return
+        until = None
+        if mode is OperatingMode.PASSIVE and passive_duration is not None:
+            until = started + passive_duration
         data = self._coordinator.data
-        if data is not None:
-            self._coordinator.async_set_updated_data(
-                replace(data, status=replace(data.status, mode=mode))
-            )
+        shown = None if data is None else replace(data, status=replace(data.status, mode=mode))
+        self._expect(_Written(mode, started, until, shown))
+        if shown is not None:
+            self._coordinator.async_set_updated_data(shown)
+
+    async def _async_reads_mode(
+        self, mode: OperatingMode, since: float, before: MarstekData | None
+    ) -> bool:
+        """Bring the next poll forward (it waits out the quiet period); does it show `mode`?"""
+        await self._coordinator.async_refresh()
+        data = self._coordinator.data
+        return (
+            self._coordinator.last_update_success
+            and data is not None
+            and data is not before  # a missed poll keeps the old data
+            and data.monotonic >= since
+            and data.status.mode is mode
+        )
+
+    def _expect(self, written: _Written) -> None:
+        """Check `written` against the first poll that reads the battery after it."""
+        self._written = written
+        if self._stop_checking is None:
+            self._stop_checking = self._coordinator.async_add_listener(self._async_check_written)
+
+    @callback
+    def _async_check_written(self) -> None:
+        written = self._written
+        data = self._coordinator.data
+        if (
+            written is None
+            or data is None
+            or data is written.shown
+            or data.monotonic < written.sent
+        ):
+            return  # the optimistic update itself (kept by a missed poll), or an older read
+        self._written = None
+        if self._stop_checking is not None:
+            self._stop_checking()
+            self._stop_checking = None
+        shown = data.status.mode
+        if shown is written.mode or shown is None:
+            self._warned = False
+            return
+        if written.until is not None and data.monotonic >= written.until:
+            return  # the passive countdown ended before the read: leaving Passive is right
+        log = _LOGGER.debug if self._warned else _LOGGER.warning
+        self._warned = True
+        log(
+            "%s accepted %s but reads %s after the quiet period: the battery did not keep the "
+            "written mode (some firmware drops Passive silently or reverts Manual); showing %s",
+            self._client.host,
+            written.mode.value,
+            shown.value,
+            shown.value,
+        )

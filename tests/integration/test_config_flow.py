@@ -138,7 +138,8 @@ async def finish_settings(
     hass: HomeAssistant, result: FlowResult, data: dict[str, Any] | None = None
 ) -> FlowResult:
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "settings"
+    # The plain form, or the same form saying why HMG-50 hardware polls slowly.
+    assert result["step_id"] in {"settings", "settings_shared_channel"}
     result = await configure(hass, result, data or {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -240,7 +241,7 @@ async def test_discovery_offers_unconfigured_batteries_and_creates_the_entry(
     # The probe: the identity, then one reading.
     assert d828.method_counts() == {"Marstek.GetDevice": 1, "ES.GetMode": 1}
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "settings"
+    assert result["step_id"] == "settings_shared_channel"  # a Venus E 2.0 (HMG-50)
     assert result["description_placeholders"] == {
         "name": "Marstek VenusE d828",
         "model": "VenusE",
@@ -254,7 +255,7 @@ async def test_discovery_offers_unconfigured_batteries_and_creates_the_entry(
     assert form_defaults(result) == {
         CONF_ENTITY_PREFIX: D828_PREFIX,
         CONF_RATED_CAPACITY: 5.12,
-        CONF_POLL_INTERVAL: 30,
+        CONF_POLL_INTERVAL: 60,
         CONF_TIMEOUT: 3.0,
     }
 
@@ -265,7 +266,7 @@ async def test_discovery_offers_unconfigured_batteries_and_creates_the_entry(
     assert result["options"] == {
         CONF_ENTITY_PREFIX: D828_PREFIX,
         CONF_RATED_CAPACITY: 5.12,
-        CONF_POLL_INTERVAL: 30,
+        CONF_POLL_INTERVAL: 60,
         CONF_TIMEOUT: 3.0,
     }
     entry = result["result"]
@@ -669,7 +670,7 @@ async def test_settings_invalid_prefix_then_recovers(
     for bad in ("Home Battery", "home__battery", "home-battery", "_home"):
         result = await configure(hass, result, settings(bad, **{CONF_RATED_CAPACITY: 10.0}))
         assert result["type"] is FlowResultType.FORM
-        assert result["step_id"] == "settings"
+        assert result["step_id"] == "settings_shared_channel"  # a Venus E 2.0
         assert result["errors"] == {CONF_ENTITY_PREFIX: "invalid_prefix"}, bad
         assert result["description_placeholders"]["taken"] == "-"
         # What was entered is kept.
@@ -715,6 +716,48 @@ async def test_reset_prone_firmware_is_said_where_the_interval_is_chosen(
     assert result["options"][CONF_POLL_INTERVAL] == 60
 
 
+@pytest.mark.parametrize(
+    ("spec", "step_id", "interval"),
+    [
+        (
+            BatterySpec(host="127.0.0.5", model="VenusE", firmware=158, ble_mac="acd92968aaaa"),
+            "settings_shared_channel",
+            60,
+        ),
+        (
+            BatterySpec(host="127.0.0.5", model="VenusC", firmware=156, ble_mac="acd92968aaaa"),
+            "settings_shared_channel",
+            60,
+        ),
+        # Reset-prone HMG-50 firmware: that warning comes first, and it polls slowly too.
+        (
+            BatterySpec(host="127.0.0.5", model="VenusC", firmware=153, ble_mac="acd92968aaaa"),
+            "settings_reset_prone",
+            60,
+        ),
+        (
+            BatterySpec(host="127.0.0.5", model="VenusE 3.0", firmware=150, ble_mac="009b08a5aaaa"),
+            "settings",
+            30,
+        ),
+    ],
+    ids=["venus-e-2.0", "venus-c", "venus-c-reset-prone", "venus-e-3.0"],
+)
+async def test_hmg50_hardware_polls_slowly_and_says_why(
+    hass: HomeAssistant, simulator: Simulator, spec: BatterySpec, step_id: str, interval: int
+) -> None:
+    await simulator.add_battery(spec)
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"device": spec.ble_mac})
+
+    assert result["step_id"] == step_id
+    assert form_defaults(result)[CONF_POLL_INTERVAL] == interval
+    assert result["description_placeholders"]["interval"] == str(interval)
+    result = await configure(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"][CONF_POLL_INTERVAL] == interval
+
+
 async def test_settings_prefix_in_use_then_recovers(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
@@ -749,7 +792,7 @@ async def test_settings_entity_ids_taken_then_recovers(
     assert result["description_placeholders"]["taken"] == D828_SOC
 
     result = await configure(hass, result, settings(D828_PREFIX))
-    assert result["step_id"] == "settings"
+    assert result["step_id"] == "settings_shared_channel"  # a Venus E 2.0
     assert result["errors"] == {CONF_ENTITY_PREFIX: "entity_ids_taken"}
     assert result["description_placeholders"]["taken"] == D828_SOC
 

@@ -299,6 +299,93 @@ async def test_quiet_period_after_a_write_prevents_the_revert_quirk(
     assert state.state == mode_after_poll.lower()
 
 
+def select_state(hass: HomeAssistant) -> str:
+    state = hass.states.get("select.marstek_venuse_d828_operating_mode")
+    assert state is not None
+    return state.state
+
+
+async def test_set_result_false_for_the_active_mode_is_not_a_refusal(
+    hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_link_timing(monkeypatch, quiet_period=0.3)
+    battery = await simulator.add_battery(
+        VENUS_E_D828, quirks=Quirks(set_result_false="when_active")
+    )
+    await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    battery.clear_received()
+
+    await select_mode(hass, "auto")  # already Auto: the battery answers false, a no-op
+
+    assert select_state(hass) == "auto"
+    # One write, never repeated, and the one read that follows its quiet period.
+    assert [d.method for d in battery.received] == ["ES.SetMode", "ES.GetMode"]
+
+    # A false whose read does not show the wanted mode is still a refusal.
+    battery.quirks.set_result_false = "always"
+    battery.clear_received()
+    with pytest.raises(HomeAssistantError) as raised:
+        await select_mode(hass, "manual")
+    assert raised.value.translation_key == "write_rejected"
+    assert [d.method for d in battery.received] == ["ES.SetMode", "ES.GetMode"]
+    assert battery.mode == "Auto"
+    assert select_state(hass) == "auto"
+
+
+async def test_a_mode_the_battery_did_not_keep_is_said_once_and_shown(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    set_link_timing(monkeypatch, quiet_period=0.3)
+    battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(drop_passive=True))
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    coordinator = entry.runtime_data.coordinator
+    caplog.set_level("WARNING", logger="custom_components.marstek_rotation.control")
+
+    def warnings() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.name.endswith(".control") and r.levelname == "WARNING"
+        ]
+
+    await select_mode(hass, "passive")
+    assert select_state(hass) == "passive"  # optimistic until the read after the quiet period
+    assert warnings() == []
+    await coordinator.async_refresh()
+    assert select_state(hass) == "auto"  # the real mode, not the optimistic one
+    assert len(warnings()) == 1
+    assert "accepted passive but reads auto" in warnings()[0]
+    await coordinator.async_refresh()
+    await select_mode(hass, "passive")  # dropped again: not said again
+    await coordinator.async_refresh()
+    assert select_state(hass) == "auto"
+    assert len(warnings()) == 1
+
+    # Manual reverted by a read soon after the write: the same trouble, not said again.
+    caplog.clear()
+    battery.quirks = Quirks(revert_window=5.0)  # the read after the 0.3 s quiet period is too soon
+    await select_mode(hass, "manual")
+    await coordinator.async_refresh()
+    assert battery.mode == "Auto"
+    assert select_state(hass) == "auto"
+    assert warnings() == []  # still the same trouble since the last warning: DEBUG only
+
+    # A write that holds re-arms the warning.
+    battery.quirks = Quirks()
+    await select_mode(hass, "ai")
+    await coordinator.async_refresh()
+    assert select_state(hass) == "ai"
+    battery.quirks = Quirks(drop_passive=True)
+    await select_mode(hass, "passive")
+    await coordinator.async_refresh()
+    assert select_state(hass) == "ai"
+    assert len(warnings()) == 1
+    assert "accepted passive but reads ai" in warnings()[0]
+
+
 @pytest.mark.freeze_time("2026-11-23 10:00:00+00:00", tick=True)
 async def test_the_real_default_pacing_and_quiet_period(
     hass: HomeAssistant,

@@ -53,9 +53,11 @@ def test_default_rated_capacity(model: str, capacity: float) -> None:
         ("VenusE", 155, 156),
         ("VenusE", 156, None),
         ("VenusC", 153, 156),
-        ("VenusA", 148, 150),
+        ("VenusA", 148, 149),  # v148 self-disables (MarstekEnergy #19)
+        ("Venus A", 149, None),  # 149.2 reported stable (Flodesirat #4)
         ("VNSD-0", 149, 150),
         ("VenusE Pro", 100, None),
+        ("VNSEM-0", 300, None),
     ],
 )
 def test_reset_prone_firmware(model: str, firmware: int, fixed_in: int | None) -> None:

@@ -21,6 +21,7 @@ from custom_components.marstek_rotation.pymarstek import (
     OperatingMode,
 )
 from custom_components.marstek_rotation.pymarstek import client as client_module
+from custom_components.marstek_rotation.pymarstek.commands import passive_config, set_mode_params
 from simulator import BatterySpec, Quirks, SimulatedBattery, Simulator
 from tests.wire import NEUTRAL_MANUAL_CONFIG
 
@@ -81,6 +82,16 @@ async def test_get_device_without_macs_uses_src(
     info = await client.get_device()
     assert info.ble_mac == "acd92968d828"
     assert info.wifi_mac is None
+
+
+async def test_a_zero_padded_reported_address_is_read_as_decimal(
+    client: MarstekClient, battery: SimulatedBattery
+) -> None:
+    battery.quirks.zero_padded_ip = True
+    info = await client.get_device()
+    assert info.reported_ip == HOST
+    assert info.host == HOST
+    assert not info.reports_another_address
 
 
 async def test_get_mode(client: MarstekClient, battery: SimulatedBattery) -> None:
@@ -390,6 +401,32 @@ async def test_a_huge_integer_is_dropped_not_raised(
     assert status.soc == 50
     assert status.input_energy is None
     assert status.implausible == ("input_energy",)
+
+
+async def test_a_venus_a_running_at_1500_w_is_read_not_dropped(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    # A Venus A set to its 1500 W version (Set.Ver, another app) discharges at 1500 W; the
+    # old ceiling (1200 W + 20 %) threw the reading away as a glitch.
+    await sim.add_battery(
+        BatterySpec(
+            host=HOST, model="VenusA", firmware=1492, ble_mac="682499eefdd7", max_power_w=1500
+        )
+    )
+    reply = await sim_transport.request(
+        HOST, device_port, "ES.SetMode", set_mode_params(passive_config(1500, 600)), timeout=1.0
+    )
+    assert reply.unwrap() == {"id": 0, "set_result": True}
+    client = MarstekClient(sim_transport, HOST, device_port, timeout=1.0)
+    await client.get_device()
+    status = await client.get_mode()
+    assert status.mode is OperatingMode.PASSIVE
+    assert status.ongrid_power is not None
+    assert abs(status.ongrid_power) == 1500
+    assert status.implausible == ()
+    # Writes keep the published limit.
+    with pytest.raises(MarstekValidationError):
+        client.check_power("power", 1500)
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,26 @@ async def test_discover_finds_every_answering_battery(
     assert requests[0]["id"] != 0
 
 
+async def test_discover_reads_a_zero_padded_reported_address(
+    sim: Simulator, sim_transport: MarstekTransport, device_port: int
+) -> None:
+    await sim.add_battery(
+        BatterySpec(host="127.0.0.2", model="VenusE 3.0", firmware=150, ble_mac="009b08a5e0a0"),
+        quirks=Quirks(zero_padded_ip=True),
+    )
+    await sim.add_battery(
+        BatterySpec(host="127.0.0.3", model="VenusA", firmware=149, ble_mac="acd92968d828"),
+        quirks=Quirks(zero_padded_ip=True),
+    )
+    devices = await discover_devices(
+        sim_transport, broadcast_address=BROADCAST_HUB, port=device_port, duration=0.3
+    )
+    assert [(d.host, d.reported_ip, d.reports_another_address) for d in devices] == [
+        ("127.0.0.2", "127.0.0.2", False),
+        ("127.0.0.3", "127.0.0.3", False),
+    ]
+
+
 async def test_discover_deduplicates_by_ble_mac(
     sim: Simulator, sim_transport: MarstekTransport, device_port: int
 ) -> None:

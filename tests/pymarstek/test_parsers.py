@@ -105,6 +105,30 @@ def test_normalize_mac(raw: str | None, normalized: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "reported", "another"),
+    [
+        ("192.0.2.11", "192.0.2.11", False),
+        ("192.000.002.011", "192.0.2.11", False),  # decimal, never octal
+        (" 192.0.02.11 ", "192.0.2.11", False),
+        ("192.0.2.12", "192.0.2.12", True),
+        ("192.0.2.256", None, False),
+        ("192.0.2", None, False),
+        ("192.0.2.x", None, False),
+        ("192.0.2.-1", None, False),
+        ("", None, False),
+        (None, None, False),
+    ],
+)
+def test_reported_ip_is_canonical_or_none(
+    raw: str | None, reported: str | None, another: bool
+) -> None:
+    result = {**VENUS_C_DEVICE, "ip": raw}
+    info = parse_device_info(result, host="192.0.2.11", src=None)
+    assert info.reported_ip == reported
+    assert info.reports_another_address is another
+
+
+@pytest.mark.parametrize(
     ("src", "mac"),
     [
         ("VenusE-acd92968deb8", "acd92968deb8"),

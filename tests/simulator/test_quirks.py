@@ -211,6 +211,57 @@ async def test_revert_restores_passive_too(sim: Simulator, client: UdpClient) ->
     assert battery.passive is None
 
 
+async def test_set_result_false_when_the_mode_is_already_active(
+    sim: Simulator, client: UdpClient
+) -> None:
+    battery, device = await add(sim, Quirks(set_result_false="when_active"), mode="Manual")
+    reply = await client.request(device, "ES.SetMode", TO_MANUAL)
+    assert reply["result"]["set_result"] is False  # a no-op: Manual already
+    assert battery.mode == "Manual"
+    to_auto = {"id": 0, "config": {"mode": "Auto", "auto_cfg": {"enable": 1}}}
+    reply = await client.request(device, "ES.SetMode", to_auto)
+    assert reply["result"]["set_result"] is True
+    assert battery.mode == "Auto"
+    battery.quirks.set_result_false = "always"
+    reply = await client.request(device, "ES.SetMode", TO_MANUAL)
+    assert reply["result"]["set_result"] is False  # a refusal: nothing changes
+    assert battery.mode == "Auto"
+
+
+async def test_passive_can_be_dropped_silently(sim: Simulator, client: UdpClient) -> None:
+    battery, device = await add(sim, Quirks(drop_passive=True), mode="Auto")
+    to_passive = {
+        "id": 0,
+        "config": {"mode": "Passive", "passive_cfg": {"power": 500, "cd_time": 600}},
+    }
+    reply = await client.request(device, "ES.SetMode", to_passive)
+    assert reply["result"]["set_result"] is True
+    reply = await client.request(device, "ES.GetMode", GET_MODE)
+    assert reply["result"]["mode"] == "Auto"
+    assert battery.passive is None
+
+
+async def test_a_single_receive_channel_loses_the_meter_when_polled_often(
+    sim: Simulator, client: UdpClient
+) -> None:
+    # HMG-50: more than one request a minute collides with the meter's datagrams.
+    battery, device = await add(sim, Quirks(meter_collision_polls=1), mode="Auto", soc=50.0)
+    sim.meter.set_load(400)
+    sim.meter.set_solar(1900)
+    assert battery.power == -1500.0  # charging from export
+    for _ in range(3):  # once a minute: no collision
+        await client.request(device, "ES.GetMode", GET_MODE)
+        sim.advance(60)
+    assert battery.power == -1500.0
+    await client.request(device, "ES.GetMode", GET_MODE)
+    sim.advance(30)
+    await client.request(device, "ES.GetMode", GET_MODE)  # two within a minute
+    assert battery.power == 0.0  # the meter is lost: no more charging from solar
+    assert sim.meter.power == -1500.0
+    sim.advance(61)  # polling stopped: the meter comes back
+    assert battery.power == -1500.0
+
+
 async def test_es_getstatus_can_be_silent(sim: Simulator, client: UdpClient) -> None:
     _, device = await add(sim, Quirks(es_getstatus="silent"))
     client.send_request(device, "ES.GetStatus", GET_MODE)
@@ -245,6 +296,12 @@ async def test_omit_macs(sim: Simulator, client: UdpClient) -> None:
         "wifi_name": "SimNet",
         "ip": "127.0.0.2",
     }
+
+
+async def test_zero_padded_ip(sim: Simulator, client: UdpClient) -> None:
+    _, device = await add(sim, Quirks(zero_padded_ip=True))
+    reply = await client.request(device, "Marstek.GetDevice", {"ble_mac": "0"})
+    assert reply["result"]["ip"] == "127.000.000.002"
 
 
 async def test_quirks_change_at_runtime(sim: Simulator, client: UdpClient) -> None:
@@ -282,3 +339,13 @@ def test_typical_quirks(
     assert (quirks.es_getstatus == "silent") is silent_status
     assert quirks.ignore_string_ids is string_ids_ignored
     assert quirks.duplicate_replies == duplicates
+
+
+@pytest.mark.parametrize(
+    ("model", "collision_polls"),
+    [("VenusE", 1), ("VenusC", 1), ("VenusE 3.0", None), ("VenusD", None)],
+)
+def test_typical_quirks_of_a_single_receive_channel(
+    model: str, collision_polls: int | None
+) -> None:
+    assert Quirks.typical_for(model, 156).meter_collision_polls == collision_polls

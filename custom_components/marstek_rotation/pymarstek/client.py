@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .catalog import power_limit_w
+from .catalog import power_limit_w, reading_limit_w
 from .commands import (
     ai_config,
     auto_config,
@@ -175,7 +175,8 @@ class MarstekClient:
         reply = await self._transport.request(
             self._host, self._port, METHOD_GET_MODE, getter_params(), timeout=self._timeout
         )
-        return _parse(lambda: parse_mode_status(reply.unwrap(), power_limit=self.power_limit))
+        limit = reading_limit_w(self.model)
+        return _parse(lambda: parse_mode_status(reply.unwrap(), power_limit=limit))
 
     async def set_mode(
         self,

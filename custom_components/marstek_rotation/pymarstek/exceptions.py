@@ -6,6 +6,8 @@ answer usefully" can catch that one class.
 
 from __future__ import annotations
 
+from .const import REJECTED_CODE
+
 
 class MarstekError(Exception):
     """Base class of every pymarstek error."""
@@ -31,6 +33,15 @@ class MarstekDeviceError(MarstekError):
         self.code = code
         self.message = message
         self.data = data
+
+    @property
+    def set_result_false(self) -> bool:
+        """True for an `ES.SetMode` reply with `set_result: false`, not an error object.
+
+        Batteries answer false on a real refusal, but also when the mode is already active
+        or they are busy: only a read after the quiet period tells which.
+        """
+        return self.code == REJECTED_CODE
 
 
 class MarstekProtocolError(MarstekError):

@@ -119,7 +119,8 @@ class DeviceInfo:
         ble_mac: lowercase 12-hex BLE MAC, from the result or else from `src`; the stable id.
         wifi_mac: lowercase 12-hex Wi-Fi MAC (can be the access point's BSSID on some models).
         ssid: the `wifi_name` the battery is connected to.
-        reported_ip: the `ip` the battery reports for itself.
+        reported_ip: the `ip` the battery reports for itself, canonical ("192.168.01.50" from
+            some firmware becomes "192.168.1.50"); None when absent or not an IPv4 address.
         host: the IP the reply came from: use this one for addressing.
         src: the reply's `src` ("VenusE-acd92968d828"), when present.
     """
@@ -133,6 +134,15 @@ class DeviceInfo:
     reported_ip: str | None
     host: str
     src: str | None
+
+    @property
+    def reports_another_address(self) -> bool:
+        """True when the battery reports an address other than the one its reply came from.
+
+        A NAT or relay in between, or a stale address in the firmware; `host` stays the one
+        to address. False when the battery reports no usable address.
+        """
+        return self.reported_ip is not None and self.reported_ip != self.host
 
     @property
     def unique_id(self) -> str | None:

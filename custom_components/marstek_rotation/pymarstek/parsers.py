@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from .const import POWER_MAX_W
 from .exceptions import MarstekProtocolError
 from .models import DeviceInfo, ModeStatus, OperatingMode
+from .validation import reported_ipv4
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,7 +67,7 @@ def parse_device_info(result: Mapping[str, Any], *, host: str, src: str | None) 
         ble_mac=ble_mac,
         wifi_mac=normalize_mac(_optional_str(result, "wifi_mac")),
         ssid=_optional_str(result, "wifi_name"),
-        reported_ip=_optional_str(result, "ip"),
+        reported_ip=reported_ipv4(_optional_str(result, "ip")),
         host=host,
         src=src,
     )
@@ -77,8 +78,9 @@ def parse_mode_status(result: Mapping[str, Any], *, power_limit: int = POWER_MAX
 
     Args:
         result: the reply's `result` object.
-        power_limit: the battery's charge/discharge limit, W (see `power_limit_w`); grid and
-            off-grid powers beyond it (with some tolerance) count as implausible.
+        power_limit: the most the battery is reported to run at, W (see `reading_limit_w`,
+            which can exceed the write limit); grid and off-grid powers beyond it (with some
+            tolerance) count as implausible.
 
     Raises:
         MarstekProtocolError: a field has the wrong type.

@@ -100,6 +100,25 @@ def require_ipv4(field: str, value: object) -> str:
         raise MarstekValidationError(field=field, message=msg) from None
 
 
+def reported_ipv4(value: object) -> str | None:
+    """The canonical form of an address a battery reports for itself, else None.
+
+    Firmware pads octets with leading zeros ("192.168.01.50", seen on Venus E 3.0 firmware 150
+    and on Venus A), which `ipaddress` refuses as ambiguous. A battery means decimal, so each
+    octet is read as a decimal number: "192.168.01.50" is 192.168.1.50. Anything that is not
+    four decimal octets of 0-255 is None, so a comparison with a packet's source never raises.
+    """
+    if not isinstance(value, str):
+        return None
+    octets = value.strip().split(".")
+    if len(octets) != 4 or not all(octet.isascii() and octet.isdigit() for octet in octets):  # noqa: PLR2004
+        return None
+    numbers = [int(octet) for octet in octets]
+    if any(number > 255 for number in numbers):  # noqa: PLR2004
+        return None
+    return ".".join(str(number) for number in numbers)
+
+
 _LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
 
 
