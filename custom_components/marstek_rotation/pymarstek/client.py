@@ -50,7 +50,7 @@ from .validation import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .codec import JsonObject
+    from .payloads import ModeConfig
     from .transport import MarstekTransport, TransportStats
 
 
@@ -218,7 +218,7 @@ class MarstekClient:
                 err.add_note(f"while clearing manual slot {time_num} on {self._host}")
                 raise
 
-    async def _write_config(self, config: JsonObject) -> None:
+    async def _write_config(self, config: ModeConfig) -> None:
         reply = await self._transport.request(
             self._host,
             self._port,
@@ -230,13 +230,13 @@ class MarstekClient:
         )
         result = reply.unwrap()
         if not _parse(lambda: parse_set_result(result)):
-            msg = f"{self._host} rejected {config.get('mode', 'the')} mode (set_result false)"
+            msg = f"{self._host} rejected {config['mode']} mode (set_result false)"
             raise MarstekDeviceError(REJECTED_CODE, msg, result)
 
 
 def _mode_config(
     mode: OperatingMode, *, passive_power: int | None, passive_duration: int | None
-) -> JsonObject:
+) -> ModeConfig:
     """The `config` object for `mode`, validated."""
     parsed = OperatingMode.parse(mode) if isinstance(mode, str) else None
     if parsed is OperatingMode.AUTO:

@@ -1,12 +1,10 @@
 """Builders for request `params`.
 
 Pure functions: they validate their inputs (raising `MarstekValidationError` before anything
-can be sent) and return plain dicts ready for the codec.
+can be sent) and return the typed payloads of `payloads`, ready for the codec.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from .const import (
     ALL_DEVICES_BLE_MAC,
@@ -20,18 +18,26 @@ from .const import (
 )
 from .exceptions import MarstekValidationError
 from .models import ManualSlot, OperatingMode
+from .payloads import (
+    AiConfig,
+    AutoConfig,
+    GetDeviceParams,
+    GetterParams,
+    ManualConfig,
+    ModeConfig,
+    PassiveConfig,
+    SetModeParams,
+    UpsConfig,
+)
 from .validation import format_clock, require_int
 
-if TYPE_CHECKING:
-    from .codec import JsonObject
 
-
-def getter_params() -> JsonObject:
+def getter_params() -> GetterParams:
     """Params of every status getter: the instance id, always 0."""
     return {"id": 0}
 
 
-def get_device_params(ble_mac: str = ALL_DEVICES_BLE_MAC) -> JsonObject:
+def get_device_params(ble_mac: str = ALL_DEVICES_BLE_MAC) -> GetDeviceParams:
     """Params of `Marstek.GetDevice`; "0" addresses every device."""
     if not isinstance(ble_mac, str) or not ble_mac:
         msg = f'ble_mac must be "0" or a 12-hex-digit BLE MAC, got {ble_mac!r}'
@@ -39,27 +45,27 @@ def get_device_params(ble_mac: str = ALL_DEVICES_BLE_MAC) -> JsonObject:
     return {"ble_mac": ble_mac}
 
 
-def set_mode_params(config: JsonObject) -> JsonObject:
+def set_mode_params(config: ModeConfig) -> SetModeParams:
     """Wrap a mode config in the `ES.SetMode` params envelope."""
     return {"id": 0, "config": config}
 
 
-def auto_config() -> JsonObject:
+def auto_config() -> AutoConfig:
     """Config that switches to Auto (self-consumption driven by the CT/meter)."""
     return {"mode": OperatingMode.AUTO.device_name, "auto_cfg": {"enable": 1}}
 
 
-def ai_config() -> JsonObject:
+def ai_config() -> AiConfig:
     """Config that switches to AI mode."""
     return {"mode": OperatingMode.AI.device_name, "ai_cfg": {"enable": 1}}
 
 
-def ups_config() -> JsonObject:
+def ups_config() -> UpsConfig:
     """Config that switches to UPS mode (firmware-dependent; not offered by the client)."""
     return {"mode": OperatingMode.UPS.device_name, "ups_cfg": {"enable": 1}}
 
 
-def passive_config(power: int, duration: int) -> JsonObject:
+def passive_config(power: int, duration: int) -> PassiveConfig:
     """Config for Passive mode: hold `power` W (negative = charge) for `duration` seconds.
 
     Raises:
@@ -75,7 +81,7 @@ def passive_config(power: int, duration: int) -> JsonObject:
     }
 
 
-def manual_slot_config(slot: ManualSlot) -> JsonObject:
+def manual_slot_config(slot: ManualSlot) -> ManualConfig:
     """Config that writes one manual schedule slot (and switches to Manual mode)."""
     return {
         "mode": OperatingMode.MANUAL.device_name,
@@ -96,6 +102,6 @@ def disabled_slot(time_num: int) -> ManualSlot:
     return ManualSlot(checked, "00:00", "00:00", 0, 0, enabled=False)
 
 
-def neutral_manual_config() -> JsonObject:
+def neutral_manual_config() -> ManualConfig:
     """Config that switches to Manual without touching real slots: slot 9 written disabled."""
     return manual_slot_config(disabled_slot(NEUTRAL_SLOT))
