@@ -373,3 +373,26 @@ async def test_among_equal_batteries_the_one_with_fewer_cycles_is_chosen(
     await household.async_set_state("rotating")
     await household.async_advance(MINUTE)
     assert household.active == B, "equal SOC: the battery with fewer cycles"
+
+
+# --- a battery's depth of discharge --------------------------------------------------------
+
+
+@DAY
+async def test_a_battery_at_its_depth_of_discharge_counts_as_low(household: Household) -> None:
+    """C stops discharging at 30 % (depth of discharge 70 %), far above the low SOC (13 %)."""
+    await household.async_start(socs=(38, 35, 30))
+    await household.async_set_number("soc_margin", 10)  # no levelling between 30 and 38 %
+    await household.async_call_script("activate", battery=C, reason="test", force=True)
+    await household.async_advance(6 * MINUTE)  # the cooldown of that switch
+    assert household.active == C
+    household.hass.states.async_set(
+        f"number.{C}_depth_of_discharge", "70", {"unit_of_measurement": "%"}
+    )
+    await household.async_set_p1(800)
+    await household.async_advance(MINUTE)
+
+    rows = household.attr("sensor.marstek_rotation_batteries", "batteries")
+    assert [row["floor"] for row in rows] == [0, 0, 30]
+    assert household.active == A, "a battery at its floor was left to the house"
+    assert "is low" in household.state("input_text.marstek_rotation_last_event")
