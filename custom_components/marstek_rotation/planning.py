@@ -279,14 +279,15 @@ def _prices(hass: HomeAssistant, call: ServiceCall, now: datetime) -> tuple[str,
 # -- batteries, use and solar ----------------------------------------------------------------
 
 
-def _loaded_entries(hass: HomeAssistant) -> list[MarstekConfigEntry]:
+def _entries(hass: HomeAssistant) -> list[MarstekConfigEntry]:
+    """Every battery entry, loaded or not."""
     entries: list[MarstekConfigEntry] = hass.config_entries.async_entries(DOMAIN)
     return entries
 
 
 def _batteries(hass: HomeAssistant, names: list[str] | None) -> list[Battery]:
     """The named batteries (entity prefix or entry id), or every battery, as they are now."""
-    entries = _loaded_entries(hass)
+    entries = _entries(hass)
     if names is None:
         chosen = [entry for entry in entries if entry.state is ConfigEntryState.LOADED]
         if not chosen:
