@@ -55,8 +55,29 @@ def _switches(events: list[str]) -> int:
     return sum(" active (was " in event for event in events)
 
 
-def _person(hass_admin_user: MockUser) -> Context:
-    return Context(user_id=hass_admin_user.id)
+async def _start_with_c_active(household: Household) -> None:
+    """A, B and C at 60, 45 and 80 %, rotating: C (the fullest, no surplus) is active."""
+    await household.async_start(socs=(60, 45, 80))
+    assert household.active == C
+
+
+async def _choose_on_the_dashboard(household: Household, user: MockUser, label: str) -> None:
+    """A person picks a battery in the dashboard's "Active battery (choose to switch)"."""
+    await _choose_as_a_person(household, user, "input_select.marstek_rotation_choose_active", label)
+
+
+async def _choose_as_a_person(
+    household: Household, user: MockUser, entity_id: str, option: str
+) -> None:
+    """A person picks `option` in a select or input_select in Home Assistant's interface."""
+    await household.hass.services.async_call(
+        entity_id.split(".", 1)[0],
+        "select_option",
+        {"entity_id": entity_id, "option": option},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+    await household.async_settle()
 
 
 # --- 1. decisions made while Home Assistant starts -------------------------------------------
@@ -104,8 +125,7 @@ async def test_a_decision_open_after_an_automation_reload_is_carried_out(
     household: Household,
 ) -> None:
     """The automations reloading while the decision changes: it is carried out once."""
-    await household.async_start(socs=(60, 45, 80))
-    assert household.active == C
+    await _start_with_c_active(household)
     await household.hass.services.async_call(
         "automation",
         "turn_off",
@@ -140,8 +160,7 @@ async def test_a_soc_glitch_on_the_active_battery_never_leaves_two_in_auto(
     household: Household,
 ) -> None:
     """The active battery answers, runs in Auto, but reports an impossible SOC for 14 min."""
-    await household.async_start(socs=(60, 45, 80))
-    assert household.active == C
+    await _start_with_c_active(household)
     household.c.quirks = Quirks(getmode_overrides={"bat_soc": 250})
 
     two_in_auto = await _watch_auto(household, 14 * MINUTE)
@@ -210,8 +229,7 @@ async def test_the_repair_keeps_the_write_budget_of_the_battery_it_writes_to(
     household: Household,
 ) -> None:
     """Someone keeps putting B in Auto in the Marstek app for an hour."""
-    await household.async_start(socs=(60, 45, 80))
-    assert household.active == C
+    await _start_with_c_active(household)
     start = household.sim.time
 
     def app_user() -> None:
@@ -233,16 +251,8 @@ async def test_the_repair_keeps_the_write_budget_of_the_battery_it_writes_to(
 async def test_a_battery_chosen_on_the_dashboard_stays_active_until_released(
     household: Household, hass_admin_user: MockUser
 ) -> None:
-    await household.async_start(socs=(60, 45, 80))
-    assert household.active == C
-    await household.hass.services.async_call(
-        "input_select",
-        "select_option",
-        {"entity_id": "input_select.marstek_rotation_choose_active", "option": "Fase B"},
-        blocking=True,
-        context=_person(hass_admin_user),
-    )
-    await household.async_settle()
+    await _start_with_c_active(household)
+    await _choose_on_the_dashboard(household, hass_admin_user, "Fase B")
     assert household.active == B
     assert household.modes() == ("Manual", "Auto", "Manual")
 
@@ -265,19 +275,13 @@ async def test_a_mode_set_by_hand_is_kept_and_worked_around(
     household: Household, hass_admin_user: MockUser
 ) -> None:
     """A person puts the active battery in Manual with the integration's select."""
-    await household.async_start(socs=(60, 45, 80))
+    await _start_with_c_active(household)
     await household.async_set_number("choice_hours", 0.5)
-    assert household.active == C
     for battery in household.batteries:
         battery.clear_received()
-    await household.hass.services.async_call(
-        "select",
-        "select_option",
-        {"entity_id": "select.marstek_venuse_deb8_operating_mode", "option": "manual"},
-        blocking=True,
-        context=_person(hass_admin_user),
+    await _choose_as_a_person(
+        household, hass_admin_user, "select.marstek_venuse_deb8_operating_mode", "manual"
     )
-    await household.async_settle()
     two_in_auto = await _watch_auto(household, 20 * MINUTE)
 
     assert household.c.mode == "Manual", "the package undid the person's mode"
@@ -294,16 +298,10 @@ async def test_a_mode_set_by_hand_is_kept_and_worked_around(
 async def test_a_battery_put_in_auto_by_hand_becomes_the_active_one(
     household: Household, hass_admin_user: MockUser
 ) -> None:
-    await household.async_start(socs=(60, 45, 80))
-    assert household.active == C
-    await household.hass.services.async_call(
-        "select",
-        "select_option",
-        {"entity_id": "select.marstek_venuse_d828_operating_mode", "option": "auto"},
-        blocking=True,
-        context=_person(hass_admin_user),
+    await _start_with_c_active(household)
+    await _choose_as_a_person(
+        household, hass_admin_user, "select.marstek_venuse_d828_operating_mode", "auto"
     )
-    await household.async_settle()
     two_in_auto = await _watch_auto(household, 20 * MINUTE)
 
     assert household.active == A

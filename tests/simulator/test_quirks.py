@@ -19,6 +19,14 @@ TO_MANUAL = {
 }
 
 
+def _to_passive(seconds: int) -> dict[str, object]:
+    """ES.SetMode params: Passive, 500 W for `seconds`."""
+    return {
+        "id": 0,
+        "config": {"mode": "Passive", "passive_cfg": {"power": 500, "cd_time": seconds}},
+    }
+
+
 async def add(
     sim: Simulator, quirks: Quirks | None = None, host: str = "127.0.0.2", **spec: Any
 ) -> tuple[SimulatedBattery, tuple[str, int]]:
@@ -199,13 +207,17 @@ async def test_mode_reverts_when_read_right_after_a_write(
     assert reply["result"]["mode"] == "Manual"
 
 
-async def test_revert_restores_passive_too(sim: Simulator, client: UdpClient) -> None:
-    battery, device = await add(sim, Quirks(revert_window=5.0), mode="Auto")
-    to_passive = {
-        "id": 0,
-        "config": {"mode": "Passive", "passive_cfg": {"power": 500, "cd_time": 60}},
-    }
-    await client.request(device, "ES.SetMode", to_passive)
+@pytest.mark.parametrize(
+    ("quirks", "seconds"),
+    [(Quirks(revert_window=5.0), 60), (Quirks(drop_passive=True), 600)],
+    ids=["reverted-by-a-read-too-soon", "dropped-silently"],
+)
+async def test_passive_accepted_but_not_kept(
+    sim: Simulator, client: UdpClient, quirks: Quirks, seconds: int
+) -> None:
+    battery, device = await add(sim, quirks, mode="Auto")
+    reply = await client.request(device, "ES.SetMode", _to_passive(seconds=seconds))
+    assert reply["result"]["set_result"] is True
     reply = await client.request(device, "ES.GetMode", GET_MODE)
     assert reply["result"]["mode"] == "Auto"
     assert battery.passive is None
@@ -226,19 +238,6 @@ async def test_set_result_false_when_the_mode_is_already_active(
     reply = await client.request(device, "ES.SetMode", TO_MANUAL)
     assert reply["result"]["set_result"] is False  # a refusal: nothing changes
     assert battery.mode == "Auto"
-
-
-async def test_passive_can_be_dropped_silently(sim: Simulator, client: UdpClient) -> None:
-    battery, device = await add(sim, Quirks(drop_passive=True), mode="Auto")
-    to_passive = {
-        "id": 0,
-        "config": {"mode": "Passive", "passive_cfg": {"power": 500, "cd_time": 600}},
-    }
-    reply = await client.request(device, "ES.SetMode", to_passive)
-    assert reply["result"]["set_result"] is True
-    reply = await client.request(device, "ES.GetMode", GET_MODE)
-    assert reply["result"]["mode"] == "Auto"
-    assert battery.passive is None
 
 
 async def test_a_single_receive_channel_loses_the_meter_when_polled_often(
