@@ -19,6 +19,7 @@ FAST_TEST = {
     "number": "test_numbers",
     "select": "test_selects",
     "sensor": "test_sensors",
+    "switch": "test_switches",
 }
 
 
