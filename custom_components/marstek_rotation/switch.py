@@ -39,13 +39,13 @@ SWITCHES: tuple[MarstekSwitchDescription, ...] = (
         key="led",
         translation_key="led",
         entity_category=EntityCategory.CONFIG,
-        write_fn=MarstekClient.set_led,
+        write_fn=lambda client, on: client.set_led(on),
     ),
     MarstekSwitchDescription(
         key="bluetooth_advertising",
         translation_key="bluetooth_advertising",
         entity_category=EntityCategory.CONFIG,
-        write_fn=MarstekClient.set_ble_advertising,
+        write_fn=lambda client, on: client.set_ble_advertising(on),
     ),
 )
 
