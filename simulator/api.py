@@ -120,6 +120,11 @@ class OpenApi:
         }
         if device.spec.has_pv:
             self._handlers["PV.GetStatus"] = self._get_pv_status
+        if device.spec.has_settings:
+            # Elsewhere these answer "method not found", as HMG-50 and older firmware do.
+            self._handlers["DOD.SET"] = self._set_dod
+            self._handlers["Led.Ctrl"] = self._set_led
+            self._handlers["Ble.Adv"] = self._set_ble_adv
 
     def handle(self, request: Request) -> Outcome:
         """Answer one request (method names are case-sensitive, as on the device)."""
@@ -232,6 +237,21 @@ class OpenApi:
             return False
         state.set_mode(mode)
         return True
+
+    # --- settings (Rev 2.0 section 3.8-3.10; no getters) ----------------------------
+
+    def _set_dod(self, params: dict[str, Any], instance_id: int) -> Outcome:
+        self._device.state.depth_of_discharge = _integer(params, "value", 30, 88)
+        return {"id": instance_id, "set_result": True}
+
+    def _set_led(self, params: dict[str, Any], instance_id: int) -> Outcome:
+        self._device.state.led_on = _integer(params, "state", 0, 1) == 1
+        return {"id": instance_id, "set_result": True}
+
+    def _set_ble_adv(self, params: dict[str, Any], instance_id: int) -> Outcome:
+        # 1 starts advertising, 0 stops it, as the firmware does (the Rev 2.0 table is reversed).
+        self._device.state.ble_advertising = _integer(params, "enable", 0, 1) == 1
+        return {"id": instance_id, "set_result": True}
 
     def _get_es_status(self, _params: dict[str, Any], instance_id: int) -> Outcome:
         if self._device.quirks.es_getstatus == "silent":

@@ -20,6 +20,19 @@ DEFAULT_MAX_POWER_W = 2500
 
 # Models with PV inputs answer PV.GetStatus; the others answer -32601.
 MODELS_WITH_PV = frozenset({"VenusD", "VenusA", "Venus A", "Venus D"})
+# Models that answer the Rev 2.0 settings writes (DOD.SET, Led.Ctrl, Ble.Adv), and the first
+# firmware that does (Rev 3.1: ver >= 150). HMG-50 hardware (VenusE 2.0, Venus C) answers
+# -32601 to all three (taurgis tools/firmware/ANALYSIS.md: 153-156).
+SETTINGS_FROM_FIRMWARE: dict[str, int] = {
+    "VenusE 3.0": 150,
+    "VNSE3-0": 150,
+    "VenusA": 150,
+    "Venus A": 150,
+    "VNSA-0": 150,
+    "VenusD": 150,
+    "Venus D": 150,
+    "VNSD-0": 150,
+}
 
 _MAC = re.compile(r"^[0-9a-f]{12}$")
 
@@ -107,3 +120,9 @@ class BatterySpec:
     def has_pv(self) -> bool:
         """Whether this model answers ``PV.GetStatus``."""
         return self.model in MODELS_WITH_PV
+
+    @property
+    def has_settings(self) -> bool:
+        """Whether this model and firmware answer ``DOD.SET``, ``Led.Ctrl`` and ``Ble.Adv``."""
+        first = SETTINGS_FROM_FIRMWARE.get(self.model)
+        return first is not None and self.firmware >= first

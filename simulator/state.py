@@ -54,6 +54,10 @@ class BatteryState:
         self._mode_before_passive = spec.mode if spec.mode != "Passive" else "Auto"
         # Simulator time until which the meter's readings are lost (polling collided).
         self.meter_lost_until: float | None = None
+        # Settings writes (no getter on the device; tests read them here): firmware defaults.
+        self.depth_of_discharge = 88
+        self.led_on = True
+        self.ble_advertising = True
 
     @property
     def spec(self) -> BatterySpec:

@@ -74,5 +74,7 @@ ENTITY_KEYS: Final[dict[Platform, tuple[str, ...]]] = {
     ),
     Platform.BINARY_SENSOR: ("connection",),
     Platform.SELECT: ("operating_mode",),
-    Platform.NUMBER: ("passive_power", "passive_duration"),
+    Platform.NUMBER: ("passive_power", "passive_duration", "depth_of_discharge"),
+    # Only where the model and firmware answer the settings writes (pymarstek.supports_settings).
+    Platform.SWITCH: ("led", "bluetooth_advertising"),
 }

@@ -106,6 +106,15 @@ class BatteryControl:
         """Disable all ten manual slots (the battery switches to Manual)."""
         await self._async_write(self._client.clear_manual_slots, OperatingMode.MANUAL)
 
+    async def async_write_setting(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Write a battery setting (depth of discharge, LED, Bluetooth) under the write lock.
+
+        Settings leave the mode alone, so nothing is shown or checked by the next poll; the
+        library's quiet period still holds the next read back.
+        """
+        async with self._lock:
+            await write()
+
     async def _async_write(
         self,
         write: Callable[[], Awaitable[None]],

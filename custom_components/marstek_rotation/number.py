@@ -1,4 +1,7 @@
-"""Passive-mode power and duration: settings the mode select uses when it chooses Passive."""
+"""Passive power and duration (for the select's Passive), and the battery's depth of discharge.
+
+The depth of discharge is written to the battery (`DOD.SET`) where its model and firmware have it.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,17 @@ from homeassistant.components.number import (
     NumberMode,
     RestoreNumber,
 )
-from homeassistant.const import EntityCategory, Platform, UnitOfPower, UnitOfTime
+from homeassistant.const import PERCENTAGE, EntityCategory, Platform, UnitOfPower, UnitOfTime
 
 from .entity import MarstekEntity
-from .pymarstek import PASSIVE_DURATION_MAX_S, PASSIVE_DURATION_MIN_S
+from .errors import async_translate_errors
+from .pymarstek import (
+    DOD_MAX_PERCENT,
+    DOD_MIN_PERCENT,
+    PASSIVE_DURATION_MAX_S,
+    PASSIVE_DURATION_MIN_S,
+    supports_settings,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -24,7 +34,8 @@ if TYPE_CHECKING:
     from .control import BatteryControl
     from .runtime import MarstekConfigEntry, MarstekRuntimeData
 
-# Setting a number only stores it; nothing is sent.
+# The passive numbers only store; the depth of discharge writes through the battery's own write
+# lock (control.py), which serialises it with every other write to that battery.
 PARALLEL_UPDATES = 0
 
 
@@ -78,15 +89,32 @@ NUMBERS: tuple[MarstekNumberDescription, ...] = (
 )
 
 
+DEPTH_OF_DISCHARGE = NumberEntityDescription(
+    key="depth_of_discharge",
+    translation_key="depth_of_discharge",
+    native_unit_of_measurement=PERCENTAGE,
+    native_min_value=DOD_MIN_PERCENT,
+    native_max_value=DOD_MAX_PERCENT,
+    native_step=1,
+    mode=NumberMode.BOX,
+    entity_category=EntityCategory.CONFIG,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
     entry: MarstekConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the passive settings."""
-    async_add_entities(
-        MarstekPassiveNumber(entry.runtime_data, description) for description in NUMBERS
-    )
+    """Create the passive settings, and the depth of discharge where the battery has it."""
+    runtime = entry.runtime_data
+    entities: list[MarstekEntity] = [
+        MarstekPassiveNumber(runtime, description) for description in NUMBERS
+    ]
+    device = runtime.coordinator.device
+    if supports_settings(device.model, device.firmware_version):
+        entities.append(MarstekDepthOfDischargeNumber(runtime))
+    async_add_entities(entities)
 
 
 class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
@@ -128,4 +156,36 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
     async def async_set_native_value(self, value: float) -> None:
         """Store the value; it is sent the next time the select chooses Passive."""
         self.entity_description.set_fn(self._control, int(value))
+        self.async_write_ha_state()
+
+
+class MarstekDepthOfDischargeNumber(MarstekEntity, RestoreNumber):
+    """The depth of discharge last written (`DOD.SET`); the battery cannot be asked for it.
+
+    Unknown until the first write; restored after a restart, and never written by a restart or
+    reload: only a user's (or an automation's) change sends it.
+    """
+
+    def __init__(self, runtime: MarstekRuntimeData) -> None:
+        """Attach the description and the battery's write side."""
+        super().__init__(runtime.coordinator, DEPTH_OF_DISCHARGE, Platform.NUMBER)
+        self._control = runtime.control
+        self._client = runtime.client
+        self._attr_native_value: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Show the last value written before the restart; nothing is sent."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_number_data()
+        if last is not None and last.native_value is not None:
+            self._attr_native_value = int(last.native_value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Write it (validated 30-88 % before sending), then show it."""
+        percent = int(value) if float(value).is_integer() else value
+        async with async_translate_errors(self.coordinator.config_entry.title):
+            await self._control.async_write_setting(
+                lambda: self._client.set_depth_of_discharge(percent)  # type: ignore[arg-type]
+            )
+        self._attr_native_value = percent
         self.async_write_ha_state()

@@ -19,6 +19,7 @@ FAST_TEST = {
     "number": "test_numbers",
     "select": "test_selects",
     "sensor": "test_sensors",
+    "switch": "test_switches",
 }
 
 
@@ -44,5 +45,5 @@ def test_fast_and_real_snapshots_agree() -> None:
     for path in sorted(FAST.glob("*.ambr")):
         fast.update(_entries(path))
     real = _real_as_fast()
-    assert len(real) == 40
+    assert len(real) == 46  # 40, and the depth of discharge, LED and Bluetooth (entry + state)
     assert fast == real

@@ -35,9 +35,15 @@ from .conftest import (
 CT_KEYS = ("ct_phase_a_power", "ct_phase_b_power", "ct_phase_c_power", "ct_total_power")
 
 
-def expected_ids(prefix: str, *, ct: bool) -> set[str]:
-    """Every id a battery can have (the snapshots list them), the CT sensors only with `ct`."""
+SETTINGS_IDS = ("number.{}_depth_of_discharge", "switch.{}_led", "switch.{}_bluetooth_advertising")
+
+
+def expected_ids(prefix: str, *, ct: bool, settings: bool = False) -> set[str]:
+    """Every id a battery can have (the snapshots list them): the CT sensors only with `ct`,
+    the depth of discharge, LED and Bluetooth only with `settings` (model and firmware)."""
     ids = set(planned_entity_ids(prefix))
+    if not settings:
+        ids -= {template.format(prefix) for template in SETTINGS_IDS}
     return ids if ct else ids - {f"sensor.{prefix}_{key}" for key in CT_KEYS}
 
 
@@ -57,7 +63,7 @@ async def test_entity_ids_are_exactly_as_designed(
         "marstek_venuse_d828", ct=False
     )
     assert registered_ids(entity_registry, venus_e3.entry_id) == expected_ids(
-        "marstek_venuse_3_0_9a7d", ct=True
+        "marstek_venuse_3_0_9a7d", ct=True, settings=True
     )
     assert hass.states.get("sensor.marstek_venuse_d828_state_of_charge") is not None
     assert hass.states.get("sensor.marstek_venuse_3_0_9a7d_state_of_charge") is not None

@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.freeze_time("2026-11-23 10:00:00+00:00")]
 @latest_line_only
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize(
-    "platform", [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SELECT, Platform.NUMBER]
+    "platform",
+    [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SELECT, Platform.NUMBER, Platform.SWITCH],
 )
 async def test_platform_snapshot(  # noqa: PLR0917  # pytest fixtures are positional
     hass: HomeAssistant,

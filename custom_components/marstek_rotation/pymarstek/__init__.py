@@ -40,11 +40,13 @@ def _refuse_a_second_copy() -> None:
 
 _refuse_a_second_copy()
 
-from .catalog import ModelFacts, model_facts  # noqa: E402
+from .catalog import ModelFacts, model_facts, supports_settings  # noqa: E402
 from .client import MarstekClient  # noqa: E402
 from .const import (  # noqa: E402
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
+    DOD_MAX_PERCENT,
+    DOD_MIN_PERCENT,
     PASSIVE_DURATION_MAX_S,
     PASSIVE_DURATION_MIN_S,
 )
@@ -64,6 +66,8 @@ __all__ = [
     "DAY_NAMES",
     "DEFAULT_PORT",
     "DEFAULT_TIMEOUT",
+    "DOD_MAX_PERCENT",
+    "DOD_MIN_PERCENT",
     "PASSIVE_DURATION_MAX_S",
     "PASSIVE_DURATION_MIN_S",
     "DeviceInfo",
@@ -83,4 +87,5 @@ __all__ = [
     "__version__",
     "discover_devices",
     "model_facts",
+    "supports_settings",
 ]

@@ -24,6 +24,12 @@ Sources (see /docs in the project and the peers they cite):
   ignores `power` in ES.SetMode (jaapp #140).
 - "VenusE Pro" / VEPRO-0: a family name in the Venus A 1508 build banner (taurgis
   `tools/firmware/ANALYSIS.md`), nothing else known.
+- Settings writes `DOD.SET`, `Led.Ctrl`, `Ble.Adv` (`settings_from_firmware`): Rev 2.0 lists
+  them for Venus C/E/D/A, Rev 3.1 documents them for control firmware ver >= 150 (taurgis
+  `docs/marstek_device_openapi.MD`, firmware profile). HMG-50 hardware (Venus E 2.0, Venus C)
+  153-156 lacks all three (taurgis `tools/firmware/ANALYSIS.md`); mattreim's matrix offers LED/BLE
+  on it from 154/160, so the sources disagree there and it gets none. Venus E mini and "VenusE
+  Pro": nothing reported. Unsupported methods answer -32601 (method not found).
 A None fact is unknown: no write limit below the protocol's, no reading dropped for its size,
 no firmware warning.
 """
@@ -51,6 +57,8 @@ class ModelFacts:
             reported again; None when there is no such report.
         single_receive_channel: the CT/meter and the Open API share one receive channel
             (HMG-50): polling can collide with meter datagrams, so poll slowly.
+        settings_from_firmware: the first control firmware that answers the settings writes
+            `DOD.SET`, `Led.Ctrl` and `Ble.Adv`; None when no report says it has them.
     """
 
     power_limit_w: int | None
@@ -59,6 +67,7 @@ class ModelFacts:
     reading_limit_w: int | None = None
     troubled_from_firmware: int | None = None
     single_receive_channel: bool = False
+    settings_from_firmware: int | None = None
 
 
 _VENUS_E2: Final = ModelFacts(
@@ -67,9 +76,9 @@ _VENUS_E2: Final = ModelFacts(
 _VENUS_C: Final = ModelFacts(
     2500, 2.56, 156, troubled_from_firmware=158, single_receive_channel=True
 )
-_VENUS_E3: Final = ModelFacts(2500, 5.12, 150)
-_VENUS_A: Final = ModelFacts(1200, 2.24, 149, reading_limit_w=1500)
-_VENUS_D: Final = ModelFacts(2200, 2.24, 150)
+_VENUS_E3: Final = ModelFacts(2500, 5.12, 150, settings_from_firmware=150)
+_VENUS_A: Final = ModelFacts(1200, 2.24, 149, reading_limit_w=1500, settings_from_firmware=150)
+_VENUS_D: Final = ModelFacts(2200, 2.24, 150, settings_from_firmware=150)
 _UNKNOWN: Final = ModelFacts(None, None, None)
 
 _MODELS: Final[dict[str, ModelFacts]] = {
@@ -80,14 +89,14 @@ _MODELS: Final[dict[str, ModelFacts]] = {
     "VENUSC": _VENUS_C,
     # Venus E 3.0.
     "VENUSE3.0": _VENUS_E3,
-    "VNSE30": ModelFacts(2500, None, 150),
+    "VNSE30": ModelFacts(2500, None, 150, settings_from_firmware=150),
     # Venus A ("Venus A", "VenusA", "VenusA 3.0", "VNSA-0").
     "VENUSA": _VENUS_A,
-    "VENUSA3.0": ModelFacts(1200, None, 149, reading_limit_w=1500),
-    "VNSA0": ModelFacts(1200, None, 149, reading_limit_w=1500),
+    "VENUSA3.0": ModelFacts(1200, None, 149, reading_limit_w=1500, settings_from_firmware=150),
+    "VNSA0": ModelFacts(1200, None, 149, reading_limit_w=1500, settings_from_firmware=150),
     # Venus D.
     "VENUSD": _VENUS_D,
-    "VNSD0": ModelFacts(2200, None, 150),
+    "VNSD0": ModelFacts(2200, None, 150, settings_from_firmware=150),
     # Venus E mini and the "VenusE Pro" family: known names, unknown facts.
     "VNSEM0": _UNKNOWN,
     "VENUSEPRO": _UNKNOWN,
@@ -128,3 +137,14 @@ def single_receive_channel(model: str | None) -> bool:
     """Whether this model's CT/meter and Open API share one receive channel (HMG-50)."""
     facts = model_facts(model)
     return facts is not None and facts.single_receive_channel
+
+
+def supports_settings(model: str | None, firmware_version: int | None) -> bool:
+    """Whether this model on this control firmware answers `DOD.SET`, `Led.Ctrl`, `Ble.Adv`."""
+    facts = model_facts(model)
+    return (
+        facts is not None
+        and facts.settings_from_firmware is not None
+        and firmware_version is not None
+        and firmware_version >= facts.settings_from_firmware
+    )

@@ -8,9 +8,12 @@ from .catalog import power_limit_w, reading_limit_w
 from .commands import (
     ai_config,
     auto_config,
+    ble_adv_params,
     disabled_slot,
+    dod_params,
     get_device_params,
     getter_params,
+    led_params,
     manual_slot_config,
     neutral_manual_config,
     passive_config,
@@ -20,8 +23,11 @@ from .const import (
     DEFAULT_PORT,
     DEFAULT_QUIET_PERIOD,
     DEFAULT_TIMEOUT,
+    METHOD_BLE_ADV,
     METHOD_GET_DEVICE,
     METHOD_GET_MODE,
+    METHOD_LED_CTRL,
+    METHOD_SET_DOD,
     METHOD_SET_MODE,
     PASSIVE_DURATION_MAX_S,
     PASSIVE_DURATION_MIN_S,
@@ -50,7 +56,7 @@ from .validation import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .payloads import ModeConfig
+    from .payloads import BleAdvParams, DodParams, LedParams, ModeConfig
     from .transport import MarstekTransport, TransportStats
 
 
@@ -217,6 +223,35 @@ class MarstekClient:
             except Exception as err:
                 err.add_note(f"while clearing manual slot {time_num} on {self._host}")
                 raise
+
+    async def set_depth_of_discharge(self, percent: int) -> None:
+        """Write the depth of discharge with `DOD.SET`, % (30..88; refused before sending)."""
+        await self._write_setting(METHOD_SET_DOD, dod_params(percent), "depth of discharge")
+
+    async def set_led(self, on: bool) -> None:  # noqa: FBT001
+        """Switch the panel LED on or off with `Led.Ctrl`."""
+        await self._write_setting(METHOD_LED_CTRL, led_params(on), "LED")
+
+    async def set_ble_advertising(self, advertise: bool) -> None:  # noqa: FBT001
+        """Start or stop Bluetooth advertising with `Ble.Adv`."""
+        await self._write_setting(METHOD_BLE_ADV, ble_adv_params(advertise), "Bluetooth")
+
+    async def _write_setting(
+        self, method: str, params: DodParams | LedParams | BleAdvParams, what: str
+    ) -> None:
+        reply = await self._transport.request(
+            self._host,
+            self._port,
+            method,
+            params,
+            timeout=self._timeout,
+            quiet_after=self._quiet_period,
+            wait_for_quiet=False,
+        )
+        result = reply.unwrap()
+        if not _parse(lambda: parse_set_result(result)):
+            msg = f"{self._host} rejected the {what} setting (set_result false)"
+            raise MarstekDeviceError(REJECTED_CODE, msg, result)
 
     async def _write_config(self, config: ModeConfig) -> None:
         reply = await self._transport.request(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .const import (
     ALL_DEVICES_BLE_MAC,
+    DOD_MAX_PERCENT,
+    DOD_MIN_PERCENT,
     NEUTRAL_SLOT,
     PASSIVE_DURATION_MAX_S,
     PASSIVE_DURATION_MIN_S,
@@ -21,8 +23,11 @@ from .models import ManualSlot, OperatingMode
 from .payloads import (
     AiConfig,
     AutoConfig,
+    BleAdvParams,
+    DodParams,
     GetDeviceParams,
     GetterParams,
+    LedParams,
     ManualConfig,
     ModeConfig,
     PassiveConfig,
@@ -105,3 +110,28 @@ def disabled_slot(time_num: int) -> ManualSlot:
 def neutral_manual_config() -> ManualConfig:
     """Config that switches to Manual without touching real slots: slot 9 written disabled."""
     return manual_slot_config(disabled_slot(NEUTRAL_SLOT))
+
+
+def dod_params(percent: int) -> DodParams:
+    """Params of `DOD.SET`: depth of discharge in % (30..88).
+
+    Raises:
+        MarstekValidationError: outside 30..88 % or not an integer.
+    """
+    value = require_int("depth_of_discharge", percent, DOD_MIN_PERCENT, DOD_MAX_PERCENT, "%")
+    return {"id": 0, "value": value}
+
+
+def led_params(on: bool) -> LedParams:  # noqa: FBT001
+    """Params of `Led.Ctrl`: 1 = panel LED on (Rev 2.0 section 3.10)."""
+    return {"id": 0, "state": 1 if on else 0}
+
+
+def ble_adv_params(advertise: bool) -> BleAdvParams:  # noqa: FBT001
+    """Params of `Ble.Adv`: 1 = advertise, 0 = stop.
+
+    The Rev 2.0 table says the reverse (0 = enable), but the firmware (VNSE3-0 and VNSA-0
+    control 150) starts advertising on 1 and stops on 0 (taurgis
+    `tools/firmware_emulator/AUDIT_FINDINGS.md`, bug 4); the firmware is what runs.
+    """
+    return {"id": 0, "enable": 1 if advertise else 0}

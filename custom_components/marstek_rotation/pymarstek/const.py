@@ -35,6 +35,10 @@ REQUEST_ID_MAX: Final = 0xFFFF
 METHOD_GET_DEVICE: Final = "Marstek.GetDevice"
 METHOD_GET_MODE: Final = "ES.GetMode"
 METHOD_SET_MODE: Final = "ES.SetMode"
+# Settings writes of Open API revision 2.0 (no getter exists for any of them).
+METHOD_SET_DOD: Final = "DOD.SET"
+METHOD_LED_CTRL: Final = "Led.Ctrl"
+METHOD_BLE_ADV: Final = "Ble.Adv"
 
 # `ble_mac` value that addresses every device in a Marstek.GetDevice request.
 ALL_DEVICES_BLE_MAC: Final = "0"
@@ -51,6 +55,9 @@ SLOT_COUNT: Final = SLOT_MAX - SLOT_MIN + 1
 WEEK_SET_MIN: Final = 0
 WEEK_SET_MAX: Final = 0b111_1111
 NEUTRAL_SLOT: Final = 9
+# Depth of discharge, % (`DOD.SET`, Rev 2.0 section 3.8; the firmware's default is 88).
+DOD_MIN_PERCENT: Final = 30
+DOD_MAX_PERCENT: Final = 88
 
 # `MarstekDeviceError.code` used when ES.SetMode answers `set_result: false` (not a JSON-RPC code).
 REJECTED_CODE: Final = 0

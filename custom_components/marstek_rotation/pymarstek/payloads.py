@@ -89,3 +89,24 @@ class SetModeParams(TypedDict):
 
     id: int
     config: ModeConfig
+
+
+class DodParams(TypedDict):
+    """Params of `DOD.SET`: the instance id and the depth of discharge, % (30-88)."""
+
+    id: int
+    value: int
+
+
+class LedParams(TypedDict):
+    """Params of `Led.Ctrl`: the instance id and `state` 1 = panel LED on, 0 = off."""
+
+    id: int
+    state: int
+
+
+class BleAdvParams(TypedDict):
+    """Params of `Ble.Adv`: the instance id and `enable` 1 = advertise, 0 = stop (see builder)."""
+
+    id: int
+    enable: int
