@@ -58,26 +58,23 @@ async def test_depth_of_discharge_out_of_range_sends_nothing(
     assert battery.state.depth_of_discharge == 88
 
 
-async def test_led_reaches_the_battery(client: MarstekClient, battery: SimulatedBattery) -> None:
-    await client.set_led(False)
-    assert last_request(battery)["method"] == "Led.Ctrl"
-    assert last_request(battery)["params"] == {"id": 0, "state": 0}
-    assert battery.state.led_on is False
-    await client.set_led(True)
-    assert last_request(battery)["params"] == {"id": 0, "state": 1}
-    assert battery.state.led_on is True
+# (client method, Open API method, params field, simulator state)
+SWITCH_SETTINGS = [
+    ("set_led", "Led.Ctrl", "state", "led_on"),
+    ("set_ble_advertising", "Ble.Adv", "enable", "ble_advertising"),
+]
 
 
-async def test_ble_advertising_reaches_the_battery(
-    client: MarstekClient, battery: SimulatedBattery
+@pytest.mark.parametrize("setting", SWITCH_SETTINGS, ids=["led", "ble-advertising"])
+async def test_a_switch_setting_reaches_the_battery(
+    client: MarstekClient, battery: SimulatedBattery, setting: tuple[str, str, str, str]
 ) -> None:
-    await client.set_ble_advertising(False)
-    assert last_request(battery)["method"] == "Ble.Adv"
-    assert last_request(battery)["params"] == {"id": 0, "enable": 0}
-    assert battery.state.ble_advertising is False
-    await client.set_ble_advertising(True)
-    assert last_request(battery)["params"] == {"id": 0, "enable": 1}
-    assert battery.state.ble_advertising is True
+    write, method, field, state = setting
+    for on in (False, True):
+        await getattr(client, write)(on)
+        assert last_request(battery)["method"] == method
+        assert last_request(battery)["params"] == {"id": 0, field: int(on)}
+        assert getattr(battery.state, state) is on
 
 
 @pytest.mark.parametrize(

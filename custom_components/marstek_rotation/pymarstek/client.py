@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .catalog import power_limit_w, reading_limit_w
 from .commands import (
@@ -54,7 +54,7 @@ from .validation import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from .payloads import BleAdvParams, DodParams, LedParams, ModeConfig
     from .transport import MarstekTransport, TransportStats
@@ -239,6 +239,13 @@ class MarstekClient:
     async def _write_setting(
         self, method: str, params: DodParams | LedParams | BleAdvParams, what: str
     ) -> None:
+        await self._write(method, params, f"the {what} setting")
+
+    async def _write_config(self, config: ModeConfig) -> None:
+        await self._write(METHOD_SET_MODE, set_mode_params(config), f"{config['mode']} mode")
+
+    async def _write(self, method: str, params: Mapping[str, Any], what: str) -> None:
+        """One write (a quiet period follows it); `set_result: false` is a refusal of `what`."""
         reply = await self._transport.request(
             self._host,
             self._port,
@@ -250,22 +257,7 @@ class MarstekClient:
         )
         result = reply.unwrap()
         if not _parse(lambda: parse_set_result(result)):
-            msg = f"{self._host} rejected the {what} setting (set_result false)"
-            raise MarstekDeviceError(REJECTED_CODE, msg, result)
-
-    async def _write_config(self, config: ModeConfig) -> None:
-        reply = await self._transport.request(
-            self._host,
-            self._port,
-            METHOD_SET_MODE,
-            set_mode_params(config),
-            timeout=self._timeout,
-            quiet_after=self._quiet_period,
-            wait_for_quiet=False,
-        )
-        result = reply.unwrap()
-        if not _parse(lambda: parse_set_result(result)):
-            msg = f"{self._host} rejected {config['mode']} mode (set_result false)"
+            msg = f"{self._host} rejected {what} (set_result false)"
             raise MarstekDeviceError(REJECTED_CODE, msg, result)
 
 
