@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceInfo, format_mac
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -9,6 +11,11 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import CONF_BLE_MAC, CONF_ENTITY_PREFIX, CONF_MODEL, DOMAIN, MANUFACTURER
 from .coordinator import MarstekCoordinator
 from .naming import device_name
+
+if TYPE_CHECKING:
+    from .control import BatteryControl
+    from .pymarstek import MarstekClient
+    from .runtime import MarstekRuntimeData
 
 
 class MarstekEntity(CoordinatorEntity[MarstekCoordinator]):
@@ -41,3 +48,18 @@ class MarstekEntity(CoordinatorEntity[MarstekCoordinator]):
             sw_version=str(device.firmware),
             serial_number=mac,
         )
+
+
+class MarstekSettingEntity(MarstekEntity):
+    """A setting the battery cannot be asked for, shown as last written.
+
+    Written through the battery's control: its write lock and quiet period, as the modes.
+    """
+
+    def __init__(
+        self, runtime: MarstekRuntimeData, description: EntityDescription, platform: str
+    ) -> None:
+        """Attach the description and the battery's write side."""
+        super().__init__(runtime.coordinator, description, platform)
+        self._control: BatteryControl = runtime.control
+        self._client: MarstekClient = runtime.client

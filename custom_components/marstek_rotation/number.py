@@ -17,7 +17,7 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, Platform, UnitOfPower, UnitOfTime
 
-from .entity import MarstekEntity
+from .entity import MarstekEntity, MarstekSettingEntity
 from .errors import async_translate_errors
 from .pymarstek import (
     DOD_MAX_PERCENT,
@@ -159,7 +159,7 @@ class MarstekPassiveNumber(MarstekEntity, RestoreNumber):
         self.async_write_ha_state()
 
 
-class MarstekDepthOfDischargeNumber(MarstekEntity, RestoreNumber):
+class MarstekDepthOfDischargeNumber(MarstekSettingEntity, RestoreNumber):
     """The depth of discharge last written (`DOD.SET`); the battery cannot be asked for it.
 
     Unknown until the first write; restored after a restart, and never written by a restart or
@@ -168,9 +168,7 @@ class MarstekDepthOfDischargeNumber(MarstekEntity, RestoreNumber):
 
     def __init__(self, runtime: MarstekRuntimeData) -> None:
         """Attach the description and the battery's write side."""
-        super().__init__(runtime.coordinator, DEPTH_OF_DISCHARGE, Platform.NUMBER)
-        self._control = runtime.control
-        self._client = runtime.client
+        super().__init__(runtime, DEPTH_OF_DISCHARGE, Platform.NUMBER)
         self._attr_native_value: float | None = None
 
     async def async_added_to_hass(self) -> None:

@@ -13,7 +13,7 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .entity import MarstekEntity
+from .entity import MarstekSettingEntity
 from .errors import async_translate_errors
 from .pymarstek import MarstekClient, supports_settings
 
@@ -62,16 +62,14 @@ async def async_setup_entry(
         async_add_entities(MarstekSettingSwitch(runtime, description) for description in SWITCHES)
 
 
-class MarstekSettingSwitch(MarstekEntity, SwitchEntity, RestoreEntity):
+class MarstekSettingSwitch(MarstekSettingEntity, SwitchEntity, RestoreEntity):
     """The last value written; unknown until the first write; never written at start-up."""
 
     entity_description: MarstekSwitchDescription
 
     def __init__(self, runtime: MarstekRuntimeData, description: MarstekSwitchDescription) -> None:
         """Attach the description and the battery's write side."""
-        super().__init__(runtime.coordinator, description, Platform.SWITCH)
-        self._control = runtime.control
-        self._client = runtime.client
+        super().__init__(runtime, description, Platform.SWITCH)
         self._attr_is_on: bool | None = None
 
     async def async_added_to_hass(self) -> None:

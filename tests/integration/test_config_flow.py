@@ -716,30 +716,19 @@ async def test_reset_prone_firmware_is_said_where_the_interval_is_chosen(
     assert result["options"][CONF_POLL_INTERVAL] == 60
 
 
+def _new_battery(model: str, firmware: int, ble_mac: str) -> BatterySpec:
+    """A battery on 127.0.0.5 that is not set up yet."""
+    return BatterySpec(host="127.0.0.5", model=model, firmware=firmware, ble_mac=ble_mac)
+
+
 @pytest.mark.parametrize(
     ("spec", "step_id", "interval"),
     [
-        (
-            BatterySpec(host="127.0.0.5", model="VenusE", firmware=158, ble_mac="acd92968aaaa"),
-            "settings_shared_channel",
-            60,
-        ),
-        (
-            BatterySpec(host="127.0.0.5", model="VenusC", firmware=156, ble_mac="acd92968aaaa"),
-            "settings_shared_channel",
-            60,
-        ),
+        (_new_battery("VenusE", 158, "acd92968aaaa"), "settings_shared_channel", 60),
+        (_new_battery("VenusC", 156, "acd92968aaaa"), "settings_shared_channel", 60),
         # Reset-prone HMG-50 firmware: that warning comes first, and it polls slowly too.
-        (
-            BatterySpec(host="127.0.0.5", model="VenusC", firmware=153, ble_mac="acd92968aaaa"),
-            "settings_reset_prone",
-            60,
-        ),
-        (
-            BatterySpec(host="127.0.0.5", model="VenusE 3.0", firmware=150, ble_mac="009b08a5aaaa"),
-            "settings",
-            30,
-        ),
+        (_new_battery("VenusC", 153, "acd92968aaaa"), "settings_reset_prone", 60),
+        (_new_battery("VenusE 3.0", 150, "009b08a5aaaa"), "settings", 30),
     ],
     ids=["venus-e-2.0", "venus-c", "venus-c-reset-prone", "venus-e-3.0"],
 )
