@@ -8,10 +8,13 @@ would, and waits for the card on Settings -> Devices & services.
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import TYPE_CHECKING, Any
 
+from custom_components.marstek_rotation.pymarstek.catalog import supports_settings
+
 from .clients import wait_until
-from .frontend import call_ws, wait_for_frontend
+from .frontend import call_ws, rendered_text, wait_for_frontend
 from .ui_flows import DOMAIN, flow_answers, walk_flow
 
 if TYPE_CHECKING:
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 
 # Home Assistant's restart, the minute before the window and its wait for a quiet moment.
 CARD_TIMEOUT_S = 240
+# The controls of a battery with the Open API revision 2.0 settings.
+SETTINGS = ("Depth of discharge", "LED", "Bluetooth advertising")
 
 
 def _core_state(household: RunningHousehold) -> str | None:
@@ -49,7 +54,7 @@ def test_a_new_battery_appears_under_discovered_and_is_added_with_one_click(
 
     page.goto(f"{household.url}/config/integrations/dashboard")
     wait_for_frontend(page)
-    name = f"Marstek VenusE {new['ble_mac'][-4:]}"
+    name = f"Marstek {new['model']} {new['ble_mac'][-4:]}"
     card = page.locator("ha-config-flow-card").filter(has_text=name)
     card.first.wait_for(timeout=CARD_TIMEOUT_S * 1000)
     page.wait_for_timeout(500)
@@ -65,7 +70,7 @@ def test_a_new_battery_appears_under_discovered_and_is_added_with_one_click(
         steps = walk_flow(page, new, answers, visits)
     step_ids = [str(step.step_id) for step in steps]
     assert step_ids[0] == "discovery_confirm", step_ids
-    assert step_ids[1].startswith("settings"), step_ids  # settings_reset_prone on firmware 155
+    assert step_ids[1].startswith("settings"), step_ids
     confirm = steps[0].record.text
     assert new["host"] in confirm
     assert f"firmware: {new['firmware']}" in confirm
@@ -75,3 +80,33 @@ def test_a_new_battery_appears_under_discovered_and_is_added_with_one_click(
     assert isinstance(entries, list)
     added = [entry for entry in entries if entry["title"] == name]
     assert [entry["source"] for entry in added] == ["integration_discovery"], entries
+
+    # The revision 2.0 settings show on the device page of a battery that has them, and not on
+    # one that has not (Fase A, a Venus E 155). In the whole suite the battery found here is the
+    # household's fifth, a Venus A on firmware 150, which has them.
+    devices = call_ws(page, {"type": "config/device_registry/list"})
+    assert isinstance(devices, list)
+    by_mac = {
+        identifier[1]: device["id"]
+        for device in devices
+        for identifier in device.get("identifiers", [])
+        if identifier[0] == DOMAIN
+    }
+    fase_a = household.batteries[0]["ble_mac"]
+    expected = {
+        new["ble_mac"]: supports_settings(new["model"], new["firmware"]),
+        fase_a: False,
+    }
+    for ble_mac, shown in expected.items():
+        page.goto(f"{household.url}/config/devices/device/{by_mac[ble_mac]}")
+        wait_for_frontend(page)
+        page.get_by_text("State of charge").first.wait_for(timeout=30_000)
+        # The settings sit in the Configuration card, below the sensors.
+        page.get_by_text("Configuration", exact=True).last.scroll_into_view_if_needed()
+        record = visits.check(
+            page, f"device page {'with' if shown else 'without'} settings", full_page=False
+        )
+        text = rendered_text(page)
+        for control in SETTINGS:
+            found = re.search(rf"\b{re.escape(control)}\b", text) is not None
+            assert found is shown, (control, record.screenshot)

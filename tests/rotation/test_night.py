@@ -210,6 +210,10 @@ async def test_a_restart_at_night_keeps_the_night_and_the_morning_still_comes(
         household.state("sensor.marstek_rotation_decision"),
         household.attr("sensor.marstek_rotation_decision", "reason"),
         household.state("input_text.marstek_rotation_acted"),
+        household.state("binary_sensor.marstek_rotation_night_window"),
+        household.attr("binary_sensor.marstek_rotation_night_window", "last_end"),
+        household.attr("sensor.marstek_rotation_decision", "memory"),
+        dt_util.now().isoformat(),
         events,
         household.problems(),
     )
