@@ -26,6 +26,5 @@ async def test_services_yaml_matches_registered_services(hass: HomeAssistant) ->
             "set_manual_schedule",
             "clear_manual_schedules",
             "set_passive_mode",
-            "plan_energy",
         }
     )
