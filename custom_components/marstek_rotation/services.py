@@ -23,6 +23,7 @@ from homeassistant.util.json import JsonValueType
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .errors import translate_error, translate_validation_error
+from .planning import async_setup_plan_action
 from .pymarstek import DAY_NAMES, ManualSlot, MarstekClient, MarstekError, MarstekValidationError
 
 if TYPE_CHECKING:
@@ -194,3 +195,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
         hass.services.async_register(
             DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.OPTIONAL
         )
+    # Response only, and it writes nothing: the energy planner (planning.py).
+    async_setup_plan_action(hass)

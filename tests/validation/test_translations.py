@@ -149,3 +149,11 @@ def test_services_yaml_fields_are_translated() -> None:
         fields = set((spec or {}).get("fields", {}))
         assert fields == set(STRINGS["services"][name].get("fields", {})), name
         assert STRINGS["services"][name]["description"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_exception_is_a_message_entry(language: str) -> None:
+    # Home Assistant looks up exceptions.<key>.message; a bare string is never shown.
+    for key, value in _translation(language)["exceptions"].items():
+        assert isinstance(value, dict), f"{language}: exceptions.{key}"
+        assert set(value) == {"message"}, f"{language}: exceptions.{key}"
