@@ -22,6 +22,10 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .pricing import (
     Battery,
+    BatteryPlan,
+    ChargeBlock,
+    HoldPeriod,
+    Plan,
     PlanInputs,
     PriceSlot,
     TempoPrices,
@@ -31,9 +35,11 @@ from .pricing import (
     tempo_series,
     time_of_use_series,
 )
+from .pricing.fleet import Reason
 from .pricing.model import ending_after
 from .pricing.sources import PARSERS, PriceSourceError
 from .pricing.tariffs import DAYS, tempo_colour
+from .use_history import async_hourly_use
 
 if TYPE_CHECKING:
     import probatio as vol
@@ -59,9 +65,11 @@ ATTR_TEMPO_TOMORROW = "tempo_tomorrow"
 ATTR_TEMPO_PRICES = "tempo_prices"
 ATTR_BATTERIES = "batteries"
 ATTR_CONSUMPTION = "consumption"
+ATTR_CONSUMPTION_ENTITY = "consumption_entity"
 ATTR_SOLAR = "solar"
 ATTR_ROUND_TRIP = "round_trip"
 ATTR_MARGIN = "margin_kwh"
+ATTR_PREVIOUS_PLAN = "previous_plan"
 
 TARIFF_TIME_OF_USE = "time_of_use"
 TARIFF_TEMPO = "tempo"
@@ -89,6 +97,7 @@ _SOLAR_UNITS = {
 }
 
 _PRICE = vol.Coerce(float)
+_USE_PER_HOUR = vol.All(vol.Coerce(float), vol.Range(min=0, max=100))
 _PERIOD_SCHEMA = vol.Schema(
     {
         vol.Optional("name", default="period"): cv.string,
@@ -119,7 +128,13 @@ PLAN_ENERGY_SCHEMA = vol.Schema(
             {vol.Required(key): _PRICE for key in TEMPO_PRICE_KEYS}
         ),
         vol.Optional(ATTR_BATTERIES): vol.All(cv.ensure_list, [cv.string]),
-        vol.Required(ATTR_CONSUMPTION): vol.All(vol.Coerce(float), vol.Range(min=0, max=100)),
+        # kWh per hour: one figure, or 24 (one per local hour of the day, 0 to 23).
+        vol.Required(ATTR_CONSUMPTION): vol.Any(
+            _USE_PER_HOUR, vol.All(cv.ensure_list, [_USE_PER_HOUR], vol.Length(min=24, max=24))
+        ),
+        # A power sensor with statistics: its last 7 days, hour by hour, replace `consumption`
+        # once every hour of the day is known.
+        vol.Optional(ATTR_CONSUMPTION_ENTITY): cv.entity_id,
         vol.Optional(ATTR_SOLAR, default=0.0): vol.Any(
             vol.All(vol.Coerce(float), vol.Range(min=0, max=1000)), cv.entity_id
         ),
@@ -128,6 +143,31 @@ PLAN_ENERGY_SCHEMA = vol.Schema(
         ),
         vol.Optional(ATTR_MARGIN, default=0.0): vol.All(
             vol.Coerce(float), vol.Range(min=0, max=100)
+        ),
+        # The plan written before (its `blocks` with prefix, start, end, power, energy_kwh and
+        # its `holds`): it stays unless a new plan saves clearly more. No flip-flopping.
+        vol.Optional(ATTR_PREVIOUS_PLAN): vol.Schema(
+            {
+                vol.Optional("blocks", default=[]): [
+                    vol.Schema(
+                        {
+                            vol.Required("prefix"): cv.string,
+                            vol.Required("start"): cv.datetime,
+                            vol.Required("end"): cv.datetime,
+                            vol.Required("power"): vol.Coerce(int),
+                            vol.Required("energy_kwh"): vol.Coerce(float),
+                        },
+                        extra=vol.ALLOW_EXTRA,
+                    )
+                ],
+                vol.Optional("holds", default=[]): [
+                    vol.Schema(
+                        {vol.Required("start"): cv.datetime, vol.Required("end"): cv.datetime},
+                        extra=vol.ALLOW_EXTRA,
+                    )
+                ],
+            },
+            extra=vol.ALLOW_EXTRA,
         ),
     }
 )
@@ -364,6 +404,45 @@ def spread_solar(slots: Sequence[PriceSlot], total_kwh: float, now: datetime) ->
     return [total_kwh * weight / total_weight for weight in weights]
 
 
+def use_per_slot(slots: Sequence[PriceSlot], per_hour: float | Sequence[float]) -> list[float]:
+    """Expected use in each slot: one rate, or the rate of the slot's local hour of the day."""
+    if isinstance(per_hour, int | float):
+        return [per_hour * slot.hours for slot in slots]
+    tz = dt_util.get_default_time_zone()
+    return [per_hour[slot.start.astimezone(tz).hour] * slot.hours for slot in slots]
+
+
+def previous_plan(
+    given: Mapping[str, Any] | None, batteries: Sequence[Battery], now: datetime
+) -> Plan | None:
+    """The written plan as the planner compares it: what of it has not ended yet."""
+    if not given:
+        return None
+    holds = tuple(
+        HoldPeriod(hold["start"], hold["end"]) for hold in given["holds"] if hold["end"] > now
+    )
+    plans = []
+    for battery in batteries:
+        blocks = tuple(
+            ChargeBlock(b["start"], b["end"], b["power"], b["energy_kwh"], 0.0)
+            for b in given["blocks"]
+            if b["prefix"] == battery.name and b["end"] > now
+        )
+        plans.append(BatteryPlan(battery.name, blocks, holds))
+    if not holds and not any(plan.blocks for plan in plans):
+        return None
+    return Plan(
+        batteries=tuple(plans),
+        holds=holds,
+        expected_cost=0.0,
+        cost_without_batteries=0.0,
+        cost_self_consumption=0.0,
+        grid_charge_kwh=0.0,
+        deficit_kwh=0.0,
+        reason=Reason("previous", ""),
+    )
+
+
 def _quarter_floor(moment: datetime) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
 
@@ -377,21 +456,33 @@ async def _async_plan_energy(call: ServiceCall) -> ServiceResponse:
     kind, slots = _prices(hass, call, now)
     batteries = _batteries(hass, call.data.get(ATTR_BATTERIES))
     solar_total = _solar_kwh(hass, call.data[ATTR_SOLAR])
-    consumption: float = call.data[ATTR_CONSUMPTION]
+    consumption: float | list[float] = call.data[ATTR_CONSUMPTION]
+    use_source = "given"
+    if ATTR_CONSUMPTION_ENTITY in call.data:
+        history = await async_hourly_use(hass, call.data[ATTR_CONSUMPTION_ENTITY], now)
+        if history is not None:
+            consumption, use_source = history, "history"
     inputs = PlanInputs(
         prices=slots,
         batteries=batteries,
-        consumption_kwh=[consumption * slot.hours for slot in slots],
+        consumption_kwh=use_per_slot(slots, consumption),
         solar_kwh=spread_solar(slots, solar_total, _quarter_floor(now)),
         round_trip=call.data[ATTR_ROUND_TRIP],
         margin_kwh=call.data[ATTR_MARGIN],
     )
-    result = await hass.async_add_executor_job(plan, inputs)
+    written = previous_plan(call.data.get(ATTR_PREVIOUS_PLAN), batteries, now)
+    result = await hass.async_add_executor_job(plan, inputs, written)
     response: dict[str, Any] = result.as_dict()
     response["inputs"] = {
         "source": kind,
         "planned_at": now.isoformat(),
-        "consumption_kwh_per_hour": consumption,
+        "consumption_kwh_per_hour": consumption
+        if isinstance(consumption, float)
+        else round(sum(consumption) / len(consumption), 3),
+        "consumption_source": use_source,
+        "consumption_profile": [consumption] * 24
+        if isinstance(consumption, float)
+        else list(consumption),
         "solar_kwh": round(solar_total, 3),
         "round_trip": inputs.round_trip,
         "margin_kwh": inputs.margin_kwh,
@@ -420,4 +511,11 @@ def async_setup_plan_action(hass: HomeAssistant) -> None:
     )
 
 
-__all__ = ["SERVICE_PLAN_ENERGY", "async_setup_plan_action", "detect_source", "spread_solar"]
+__all__ = [
+    "SERVICE_PLAN_ENERGY",
+    "async_setup_plan_action",
+    "detect_source",
+    "previous_plan",
+    "spread_solar",
+    "use_per_slot",
+]

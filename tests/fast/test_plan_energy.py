@@ -10,8 +10,10 @@ from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
+import voluptuous as vol
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.marstek_rotation.const import DOMAIN
@@ -155,3 +157,18 @@ async def test_the_solar_forecast_is_spread_over_the_coming_days_daylight(
     assert max(spread) in (spread[12], spread[13])
     assert spread[12] == pytest.approx(spread[13])
     assert spread_solar(slots, 0.0, start) == [0.0] * 48
+
+
+async def test_an_hourly_use_profile_is_planned_by_local_hour(
+    hass: HomeAssistant, mock_marstek_client: MagicMock, init_integration: MockConfigEntry
+) -> None:
+    """24 figures: each slot gets the figure of its local hour (a flat one would not differ)."""
+    profile = [0.0] * 24
+    # Use only in the first cheap hour: the dear hours then have nothing to cover.
+    profile[dt_util.as_local(datetime.fromisoformat(PRICES["prices"][0]["start"])).hour] = 2.0
+    flat = await _plan(hass, {**PRICES, "consumption": 1.0, "batteries": [PREFIX]})
+    shaped = await _plan(hass, {**PRICES, "consumption": profile, "batteries": [PREFIX]})
+    assert shaped["inputs"]["consumption_kwh_per_hour"] == round(2.0 / 24, 3)
+    assert shaped["deficit_kwh"] != flat["deficit_kwh"]
+    with pytest.raises(vol.Invalid):  # 23 figures
+        await _plan(hass, {**PRICES, "consumption": [1.0] * 23, "batteries": [PREFIX]})

@@ -144,16 +144,18 @@ async def test_unavailable_battery_counts_as_full_and_gets_no_schedule(
 
 
 @pytest.mark.freeze_time("2026-03-04 23:50:00+00:00", tick=True)
-async def test_night_without_night_charging_only_puts_batteries_in_manual(
+async def test_night_without_night_charging_keeps_the_rotation_covering_the_house(
     household: Household,
 ) -> None:
+    """Nothing to charge (tariff none): idling every battery would buy from the grid what the
+    batteries hold (2.0 did so for the whole window), so the rotation goes on."""
     await household.async_start(socs=(30, 20, 50))
     await household.async_turn("night_charging", on=False)
 
     await household.async_advance_to("01:01")
 
-    assert household.rotation == "night"
-    assert household.modes() == ("Manual", "Manual", "Manual")
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
     for battery in household.batteries:
         slot_writes = [
             write
@@ -161,6 +163,7 @@ async def test_night_without_night_charging_only_puts_batteries_in_manual(
             if write["mode"] == "Manual" and write["manual_cfg"]["time_num"] == 0
         ]
         assert slot_writes == []
+    assert household.problems() == []
 
 
 @pytest.mark.freeze_time("2026-03-06 23:50:00+00:00", tick=True)  # Saturday 00:50 in Brussels

@@ -62,7 +62,7 @@ def test_package_and_household_are_plain_yaml_of_the_package_domains() -> None:
     household = load_yaml_dict(HOUSEHOLD)
     assert list(household) == ["template"]
     [block] = household["template"]
-    assert set(block["variables"]) == {"batteries", "p1_sensor", "weather_entity"}
+    assert set(block["variables"]) == {"batteries", "p1_sensor", "weather_entity", "tariff"}
     assert [sensor["unique_id"] for sensor in block["sensor"]] == ["marstek_rotation_household"]
 
 

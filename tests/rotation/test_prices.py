@@ -1,0 +1,199 @@
+"""The night as the energy plan says: prices reach the package, the plan decides the night.
+
+Simulated batteries over real UDP, a real Home Assistant with the package, and the price
+sensor in the exact shape of the custom Nord Pool integration (tests/pricing/fixtures).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.util import dt as dt_util
+
+from .conftest import Household, load_household, slot_dict
+
+FIXTURES = Path(__file__).resolve().parents[1] / "pricing" / "fixtures"
+PRICES = "sensor.nordpool_kwh_be_eur_3_10_021"
+PLAN = "sensor.marstek_rotation_energy_plan"
+WINDOW = "binary_sensor.marstek_rotation_night_window"
+CHEAP = (2, 5)  # tomorrow's cheap hours in the dynamic day
+
+
+def _day(date: datetime, price_at: Any) -> list[dict[str, Any]]:
+    """One local day of quarters, stepping in UTC (a clock-change day has 92 or 100)."""
+    start = dt_util.start_of_local_day(date)
+    end = dt_util.start_of_local_day(date + timedelta(days=1))
+    cursor = dt_util.as_utc(start)
+    quarters = []
+    while cursor < dt_util.as_utc(end):
+        local = dt_util.as_local(cursor)
+        quarters.append(
+            {
+                "start": local.isoformat(),
+                "end": dt_util.as_local(cursor + timedelta(minutes=15)).isoformat(),
+                "value": price_at(local),
+            }
+        )
+        cursor += timedelta(minutes=15)
+    return quarters
+
+
+def _nordpool(today: Any, tomorrow: Any | None) -> tuple[str, dict[str, Any]]:
+    """State and attributes as the custom Nord Pool sensor has them (its recorded fixture)."""
+    recorded = json.loads((FIXTURES / "nordpool_custom_today.json").read_text(encoding="utf-8"))
+    now = dt_util.now()
+    raw_today = _day(now, today)
+    raw_tomorrow = _day(now + timedelta(days=1), tomorrow) if tomorrow else []
+    attributes = {
+        **{key: value for key, value in recorded.items() if key != "state"},
+        "raw_today": raw_today,
+        "raw_tomorrow": raw_tomorrow,
+        "today": [q["value"] for q in raw_today],
+        "tomorrow": [q["value"] for q in raw_tomorrow],
+        "tomorrow_valid": bool(raw_tomorrow),
+    }
+    return str(raw_today[0]["value"]), attributes
+
+
+def _dynamic_today(moment: datetime) -> float:
+    return 0.42 if 17 <= moment.hour < 21 else 0.30
+
+
+def _dynamic_tomorrow(moment: datetime) -> float:
+    if CHEAP[0] <= moment.hour < CHEAP[1]:
+        return 0.12 + 0.002 * (moment.minute // 15)  # the cheapest quarters first
+    if 7 <= moment.hour < 9:
+        return 0.40
+    return 0.30
+
+
+async def _start(
+    household: Household, tariff: str, socs: tuple[float, float, float], **extra: Any
+) -> None:
+    changes: dict[str, Any] = {"tariff": tariff, **extra}
+    await household.async_start(socs=socs, household=load_household(**changes))
+
+
+def _set_prices(household: Household, today: Any, tomorrow: Any | None) -> None:
+    state, attributes = _nordpool(today, tomorrow)
+    household.hass.states.async_set(PRICES, state, attributes)
+
+
+@pytest.mark.freeze_time("2026-03-04 18:50:00+00:00", tick=True)  # Wednesday 19:50, Brussels
+async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_otherwise(
+    household: Household,
+) -> None:
+    _set_prices(household, _dynamic_today, _dynamic_tomorrow)
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(16 * 60)
+
+    assert household.attr(PLAN, "status") == "planned", household.attr(PLAN, "reason")
+    assert household.attr("sensor.marstek_rotation_price", "prices")
+    blocks = household.attr(PLAN, "blocks")
+    assert blocks, household.attr(PLAN, "reason")
+    for block in blocks:
+        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
+        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        assert CHEAP[0] <= start.hour and (end.hour, end.minute) <= (CHEAP[1], 0), block
+    assert float(household.state(PLAN)) > 0
+    assert household.attr(WINDOW, "source") == "planned"
+
+    # The clock's night (01:00) means nothing now: the active battery covers the house.
+    await household.async_advance_to("01:30", day_offset=1, step=300)
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+
+    # Inside the plan's night: every battery in Manual, each planned block in slot 0.
+    starts_at = float(household.attr(WINDOW, "starts_at"))
+    await household.async_advance(starts_at - dt_util.now().timestamp() + 120, step=60)
+    assert household.state(WINDOW) == "on"
+    assert household.rotation == "night", household.attr("sensor.marstek_rotation_decision", "reason")
+    assert household.modes() == ("Manual", "Manual", "Manual")
+    planned = {block["prefix"] for block in household.attr(PLAN, "blocks")}
+    for battery, prefix in zip(household.batteries, _prefixes(household), strict=True):
+        slot = slot_dict(battery, 0)
+        assert slot["enabled"] is (prefix in planned), (prefix, slot)
+        if slot["enabled"]:
+            assert slot["power"] < 0
+            assert CHEAP[0] <= int(slot["start"][:2]) < CHEAP[1], slot
+
+    # After it: the rotation again, the slots cleared.
+    while household.state(WINDOW) == "on":
+        ends_at = float(household.attr(WINDOW, "ends_at"))
+        await household.async_advance(ends_at - dt_util.now().timestamp() + 120, step=120)
+    await household.async_advance(120)
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+    for battery in household.batteries:
+        assert slot_dict(battery, 0)["enabled"] is False
+    assert household.problems() == []
+
+
+def _prefixes(household: Household) -> list[str]:
+    return [row["prefix"] for row in household.attr("sensor.marstek_rotation_batteries", "batteries")]
+
+
+@pytest.mark.freeze_time("2026-03-04 21:50:00+00:00", tick=True)  # Wednesday 22:50, Brussels
+async def test_a_flat_price_never_charges_from_the_grid_and_the_night_rotates(
+    household: Household,
+) -> None:
+    _set_prices(household, lambda _: 0.30, lambda _: 0.30)
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(16 * 60)
+    assert household.attr(PLAN, "status") == "planned"
+    assert household.attr(PLAN, "blocks") == []
+    assert float(household.state(PLAN)) == 0
+
+    await household.async_advance_to("03:00", day_offset=1, step=300)
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+    for battery in household.batteries:
+        assert [w for w in household.set_mode_writes(battery) if w["mode"] == "Manual"
+                and w["manual_cfg"]["enable"] == 1] == []
+    assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-04 23:50:00+00:00", tick=True)  # Thursday 00:50, Brussels
+async def test_without_a_tariff_nothing_to_charge_means_no_idle_night(
+    household: Household,
+) -> None:
+    """Tariff none: the clock's night idles the batteries only to charge; with nothing to
+    charge, the energy they hold covers the house through the night."""
+    await household.async_start(socs=(60, 70, 80))
+    await household.async_set_number("desired_capacity", 0)
+    assert household.attr(PLAN, "status") == "clock"
+    assert household.attr("sensor.marstek_rotation_night_plan", "batteries") == []
+
+    await household.async_advance_to("02:00")
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+    assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-04 23:30:00+00:00", tick=True)  # Thursday 00:30, Brussels
+async def test_an_unavailable_price_source_gives_the_clock_night_and_says_so_once(
+    household: Household,
+) -> None:
+    household.hass.states.async_set(PRICES, "unavailable", {})
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(16 * 60)
+
+    assert household.attr(PLAN, "status") == "clock"
+    assert PRICES in household.attr(PLAN, "reason")
+    assert household.attr(WINDOW, "source") == "clock"
+    notice = household.notifications.get("marstek_rotation_prices", "")
+    assert PRICES in notice, household.notifications
+
+    await household.async_advance_to("01:05", step=60)
+    assert household.rotation == "night"  # the clock's night, with something to charge
+    assert household.modes() == ("Manual", "Manual", "Manual")
+
+    # Prices come back: a plan again, the notice gone.
+    _set_prices(household, _dynamic_tomorrow, _dynamic_tomorrow)
+    await household.async_advance(16 * 60, step=60)
+    assert household.attr(PLAN, "status") == "planned"
+    assert "marstek_rotation_prices" not in household.notifications
