@@ -160,12 +160,15 @@ def _banner(household: DevHousehold, version: str, *, relayed: bool) -> str:
         "",
         (
             f"The household is running: Home Assistant {version}, "
-            f"{len(household.batteries)} simulated batteries, P1 meter, rotation package, "
-            "dashboard."
+            f"{len(household.batteries)} simulated batteries, P1 meter, day-ahead prices, "
+            "rotation package, dashboard."
         ),
         f"  Dashboard  {ha_url}{household.dashboard_path}",
         f"  Login      {household.options.login.username} / {household.options.login.password}",
-        f"  Simulator  {sim_url}/sim/status   P1 meter {sim_url}/api/v1/data",
+        (
+            f"  Simulator  {sim_url}/sim/status   P1 meter {sim_url}/api/v1/data   "
+            f"Prices {sim_url}/api/v1/prices"
+        ),
         f"  Logs       {state / 'logs'}   Home Assistant's configuration: {state / 'config'}",
         (
             f"  Times      Home Assistant answering after {times.home_assistant_serving:.0f} s, "

@@ -40,6 +40,9 @@ LABELS = ("Fase A", "Fase B", "Fase C")
 PHASES = ("L1", "L2", "L3")
 P1_SENSOR = "sensor.p1_meter_power"
 WEATHER_ENTITY = "weather.forecast_home"
+# A dynamic contract: config/household.yaml reads the simulator's day-ahead prices into this.
+TARIFF = "dynamic"
+PRICES_ENTITY = "sensor.day_ahead_prices"
 LOOPBACK_ADAPTERS = ["lo"]
 # Where the development household lives; its time zone is also the simulator's local time.
 CORE_CONFIG = {
@@ -198,6 +201,8 @@ class DevHousehold:
             batteries=tuple(HouseholdBattery(b.prefix, b.label, b.phase) for b in self.batteries),
             p1_sensor=P1_SENSOR,
             weather_entity=WEATHER_ENTITY,
+            tariff=TARIFF,
+            prices_entity=PRICES_ENTITY,
         )
         install_packages(REPO_ROOT / "packages", packages, household)
         devices = (REPO_ROOT / "config" / "household.yaml").read_text(encoding="utf-8")
@@ -422,7 +427,7 @@ class DevHousehold:
         return await self._ha.state(entity_id) not in {None, "unavailable", "unknown"}
 
     async def _wait_for_dashboard(self) -> None:
-        """Until every battery shows a SOC, the meter a reading, and the rotation its state."""
+        """Until the batteries show a SOC, the meter and prices a number, the rotation its state."""
 
         async def numeric(entity_id: str) -> bool:
             value = await self._ha.state(entity_id)
@@ -439,11 +444,13 @@ class DevHousehold:
                     return False
             return (
                 await numeric(P1_SENSOR)
+                and await numeric(PRICES_ENTITY)
                 and await self._has_state(WEATHER_ENTITY)
                 and await self._has_state("input_select.marstek_rotation_state")
             )
 
-        await wait_for(ready, 180, "the batteries, the P1 meter or the rotation did not show up")
+        missing = "the batteries, the P1 meter, the prices or the rotation did not show up"
+        await wait_for(ready, 180, missing)
 
     # --- while running -------------------------------------------------------------
 
@@ -518,6 +525,8 @@ class DevHousehold:
             "batteries": [asdict(battery) for battery in self.batteries],
             "p1_sensor": P1_SENSOR,
             "weather_entity": WEATHER_ENTITY,
+            "tariff": TARIFF,
+            "prices_entity": PRICES_ENTITY,
             "time_zone": self.options.time_zone,
             "log_dir": str(self.log_dir),
             "config_dir": str(self.config_dir),

@@ -1,9 +1,11 @@
 """The rotation package with the household's own block filled in, as a user edits it.
 
 The package names the batteries, the P1 meter and the weather entity in one place: the
-`batteries`, `p1_sensor` and `weather_entity` variables of its first `template:` section. This
-module rewrites exactly those lines of a copy and leaves every other line (and comment) alone,
-then reads the copy back to prove the household came out as intended. If the package's layout
+`batteries`, `p1_sensor` and `weather_entity` variables of its first `template:` section, and,
+for a household on a dynamic contract, `tariff` and `prices_entity`. This module rewrites exactly
+those lines of a copy (adding the last two at the end of the block when the package has no line
+for them) and leaves every other line (and comment) alone, then reads the copy back to prove the
+household came out as intended. If the package's layout
 changes so that the block cannot be found, it says so instead of guessing.
 """
 
@@ -39,6 +41,13 @@ class Household:
     batteries: tuple[HouseholdBattery, ...]
     p1_sensor: str
     weather_entity: str
+    # The energy contract: "none" (no price source), or e.g. "dynamic" with the sensor that
+    # holds the day-ahead prices. Written only when set; a block without them reads as these.
+    tariff: str = "none"
+    prices_entity: str = ""
+
+
+_DEFAULT_TARIFF = "none"
 
 
 class _AnyTagLoader(yaml.SafeLoader):  # type: ignore[misc]
@@ -107,6 +116,42 @@ def _batteries_yaml(batteries: tuple[HouseholdBattery, ...], indent: int) -> lis
     return out
 
 
+def _variables_end(lines: list[str], start: int, indent: int) -> int:
+    """Index after the last item of the variables block that has a key at line ``start``.
+
+    The block's keys are at ``indent``; comments and blank lines after its last item are left
+    out, so that a line added there stays with the block.
+    """
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        if line.strip() and not _is_filler(line) and len(line) - len(line.lstrip()) < indent:
+            break
+        end += 1
+    while end > start + 1 and _is_filler(lines[end - 1]):
+        end -= 1
+    return end
+
+
+def _set_optional_variable(lines: list[str], key: str, value: str, *, written: bool) -> None:
+    """Set ``key`` in the variables block.
+
+    Its line is rewritten if the package has one; otherwise a line is added at the block's end,
+    unless ``written`` is false (a default value needs no line).
+    """
+    start, indent = _key_line(lines, "batteries")
+    end = _variables_end(lines, start, indent)
+    # Only inside the block: the package's sensor may have an attribute of the same name.
+    pattern = re.compile(rf"^ {{{indent}}}{re.escape(key)}:(\s.*)?$")
+    line = f"{' ' * indent}{key}: {value}"
+    for index in range(start, end):
+        if pattern.match(lines[index]):
+            lines[index] = line
+            return
+    if written:
+        lines.insert(end, line)
+
+
 def fill_household(text: str, household: Household) -> str:
     """The package text with its household block set to ``household``."""
     lines = text.splitlines()
@@ -119,6 +164,15 @@ def fill_household(text: str, household: Household) -> str:
     ):
         index, key_indent = _key_line(lines, key)
         lines[index] = f"{' ' * key_indent}{key}: {value}"
+    _set_optional_variable(
+        lines, "tariff", household.tariff, written=household.tariff != _DEFAULT_TARIFF
+    )
+    _set_optional_variable(
+        lines,
+        "prices_entity",
+        household.prices_entity or '""',
+        written=bool(household.prices_entity),
+    )
     filled = "\n".join(lines) + "\n"
     check_household(filled, household)
     return filled
@@ -133,7 +187,14 @@ def read_household(text: str) -> Household:
             HouseholdBattery(str(b["prefix"]), str(b["label"]), str(b["phase"]))
             for b in variables["batteries"]
         )
-        return Household(batteries, str(variables["p1_sensor"]), str(variables["weather_entity"]))
+        return Household(
+            batteries,
+            str(variables["p1_sensor"]),
+            str(variables["weather_entity"]),
+            # Absent (or empty) in a household without a price source.
+            tariff=str(variables.get("tariff") or _DEFAULT_TARIFF),
+            prices_entity=str(variables.get("prices_entity") or ""),
+        )
     except (KeyError, IndexError, TypeError) as err:
         msg = f"the household block is not where expected ({err!r})"
         raise PackageLayoutError(msg) from None

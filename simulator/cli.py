@@ -119,7 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--http",
         metavar="HOST:PORT",
         default=None,
-        help="serve the P1 meter and the status/control API over HTTP, e.g. 127.0.0.1:8300",
+        help=(
+            "serve the P1 meter, day-ahead prices and the status/control API over HTTP, "
+            "e.g. 127.0.0.1:8300"
+        ),
     )
     parser.add_argument(
         "--quirk",
@@ -238,7 +241,11 @@ async def run(args: argparse.Namespace) -> None:
             host, port = args.http
             api = HttpApi(simulator, host, port, add_battery=add_next)
             await api.start()
-            print(f"HTTP API on {api.url} (P1 meter: {api.url}/api/v1/data)", flush=True)
+            print(
+                f"HTTP API on {api.url} (P1 meter: {api.url}/api/v1/data, "
+                f"prices: {api.url}/api/v1/prices)",
+                flush=True,
+            )
         print("ready; Ctrl-C to stop", flush=True)
         try:
             await _serve(simulator, args, stop)

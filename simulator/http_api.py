@@ -4,6 +4,7 @@ Served next to the batteries by ``scripts/simulate --http 127.0.0.1:8300``:
 
     GET   /api                              HomeWizard-P1-style identification
     GET   /api/v1/data                      the P1 meter reading (HomeWizard P1 v1 fields)
+    GET   /api/v1/prices                    day-ahead prices, 15-minute slots (EUR/kWh)
     GET   /sim/status                       time, meter and every battery
     GET   /sim/batteries/<host>             one battery
     GET   /sim/batteries/<host>/received    what it received (?method=ES.SetMode&after=N)
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .addresses import require_loopback
+from .prices import price_document
 from .quirks import Quirks
 from .status import (
     battery_status,
@@ -127,6 +129,7 @@ async def read_request(reader: asyncio.StreamReader) -> Request:
 _ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("GET", ("api",), "_get_device"),
     ("GET", ("api", "v1", "data"), "_get_reading"),
+    ("GET", ("api", "v1", "prices"), "_get_prices"),
     ("GET", ("sim", "status"), "_get_status"),
     ("POST", ("sim", "batteries"), "_post_battery"),
     ("GET", ("sim", "batteries", "*"), "_get_battery"),
@@ -294,6 +297,10 @@ class HttpApi:
 
     async def _get_reading(self, _request: Request) -> tuple[int, object]:
         return 200, p1_reading(self._simulator.meter)
+
+    async def _get_prices(self, _request: Request) -> tuple[int, object]:
+        # By the simulator's wall clock, so a time-scaled or advanced run sees its own day.
+        return 200, price_document(self._simulator.wall_time)
 
     async def _get_status(self, _request: Request) -> tuple[int, object]:
         return 200, simulator_status(self._simulator)

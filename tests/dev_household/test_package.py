@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from dev_household.household import DevHousehold, Options
 from dev_household.package import (
     Household,
     HouseholdBattery,
     PackageLayoutError,
     fill_household,
     install_packages,
+    load_yaml,
     read_household,
 )
 
@@ -40,6 +43,22 @@ SIX = Household(
     tuple(HouseholdBattery(f"marstek_venuse_{n:04x}", f"Battery {n}", "L1") for n in range(6)),
     "sensor.p1_meter_power",
     "weather.forecast_home",
+)
+# The development household: a dynamic contract with the simulator's day-ahead prices.
+DYNAMIC = dataclasses.replace(SIX, tariff="dynamic", prices_entity="sensor.day_ahead_prices")
+
+# A package that already has the contract keys, and a sensor attribute of the same name.
+WITH_TARIFF = PACKAGE.replace(
+    "      weather_entity: weather.old\n",
+    "      weather_entity: weather.old\n"
+    "      # the contract\n"
+    "      tariff: none\n"
+    "      prices_entity:\n",
+).replace(
+    '        state: "{{ batteries | count }}"\n',
+    '        state: "{{ batteries | count }}"\n'
+    "        attributes:\n"
+    "          tariff: \"{{ tariff | default('none') }}\"\n",
 )
 
 
@@ -82,3 +101,58 @@ def read_household_or_none(path: Path) -> Household | None:
         return read_household(path.read_text(encoding="utf-8"))
     except PackageLayoutError:
         return None
+
+
+def test_a_block_without_a_contract_reads_as_none() -> None:
+    household = read_household(PACKAGE)
+    assert (household.tariff, household.prices_entity) == ("none", "")
+    filled = fill_household(PACKAGE, SIX)
+    assert "tariff" not in filled  # defaults add no lines
+    assert "prices_entity" not in filled
+
+
+def test_a_dynamic_contract_is_added_at_the_end_of_the_block() -> None:
+    filled = fill_household(PACKAGE, DYNAMIC)
+    assert read_household(filled) == DYNAMIC
+    lines = filled.splitlines()
+    at = lines.index("      weather_entity: weather.forecast_home")
+    assert lines[at + 1 : at + 4] == [
+        "      tariff: dynamic",
+        "      prices_entity: sensor.day_ahead_prices",
+        "    sensor:",
+    ]
+    assert fill_household(filled, DYNAMIC) == filled
+
+
+def test_existing_contract_lines_are_rewritten_in_place() -> None:
+    filled = fill_household(WITH_TARIFF, DYNAMIC)
+    assert read_household(filled) == DYNAMIC
+    assert "      # the contract\n      tariff: dynamic\n" in filled
+    assert filled.count("prices_entity") == 1
+    # The sensor's attribute of the same name is not the household's line.
+    assert "          tariff: \"{{ tariff | default('none') }}\"" in filled
+    back = fill_household(filled, SIX)
+    assert read_household(back) == SIX
+    assert "      tariff: none\n" in back
+
+
+def test_install_fills_the_repository_package_with_a_dynamic_contract(tmp_path: Path) -> None:
+    written = install_packages(REPO / "packages", tmp_path, DYNAMIC)
+    assert [read_household_or_none(path) for path in written].count(DYNAMIC) == 1
+
+
+def test_the_development_household_writes_its_contract_and_price_source(tmp_path: Path) -> None:
+    household = DevHousehold(Options(state_dir=tmp_path, simulator_port=18300))
+    household.prepare_config()
+    packages = tmp_path / "config" / "packages"
+    filled = read_household(
+        (packages / "marstek_rotation_household.yaml").read_text(encoding="utf-8")
+    )
+    assert (filled.tariff, filled.prices_entity) == ("dynamic", "sensor.day_ahead_prices")
+    assert filled.p1_sensor == "sensor.p1_meter_power"
+    devices = load_yaml((packages / "dev_household.yaml").read_text(encoding="utf-8"))
+    [prices] = [r for r in devices["rest"] if r["resource"].endswith("/api/v1/prices")]
+    assert prices["resource"] == "http://127.0.0.1:18300/api/v1/prices"
+    [sensor] = prices["sensor"]
+    assert sensor["unique_id"] == "dev_household_day_ahead_prices"
+    assert sensor["json_attributes"] == ["prices", "currency"]

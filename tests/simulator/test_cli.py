@@ -212,6 +212,10 @@ def test_cli_serves_the_meter_and_status_over_http() -> None:
         assert battery["host"] == "127.0.0.40"
         reading = _get_json(f"{base}/api/v1/data")
         assert isinstance(reading["active_power_w"], int)
+        prices = _get_json(f"{base}/api/v1/prices")
+        # The slots are in the process's zone (TZ=UTC here) and start at its midnight.
+        assert prices["prices"][0]["start"].endswith("T00:00:00+00:00")
+        assert isinstance(prices["current"], float)
         added = urllib.request.Request(f"{base}/sim/batteries", method="POST")  # noqa: S310
         with urllib.request.urlopen(added, timeout=5) as response:  # noqa: S310
             assert json.load(response)["host"] == "127.0.0.41"

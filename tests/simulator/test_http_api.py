@@ -228,6 +228,7 @@ async def test_bad_quirk_values(sim: Simulator, api: HttpApi, changes: dict[str,
         ("GET", "/nothing/here", 404),
         ("DELETE", "/sim/status", 405),
         ("POST", "/api/v1/data", 405),
+        ("POST", "/api/v1/prices", 405),
         ("GET", "/sim/batteries/127.0.0.2/received?after=soon", 400),
     ],
 )
