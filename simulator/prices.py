@@ -47,7 +47,9 @@ class PriceSlot:
 
     def as_json(self) -> dict[str, Any]:
         """The slot as served: ISO 8601 times with their UTC offset."""
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "price": self.price}
+        # No "end": every quarter ends where the next starts, and two days of {start, price}
+        # (about 10 KB) stay under the recorder's 16 KB attribute limit.
+        return {"start": self.start.isoformat(), "price": self.price}
 
 
 def _bump(hour: float, centre: float, width: float, power: int = 2) -> float:

@@ -17,14 +17,14 @@ from homeassistant.util import dt as dt_util
 
 HISTORY_DAYS = 7
 HOURS_PER_DAY = 24
-_TO_KW = {UnitOfPower.WATT: 0.001, UnitOfPower.KILO_WATT: 1.0}
+_TO_KW: dict[str, float] = {UnitOfPower.WATT: 0.001, UnitOfPower.KILO_WATT: 1.0}
 
 
 def hourly_profile(
     rows: Sequence[Mapping[str, Any]], unit: str | None, *, hours: int = HOURS_PER_DAY
 ) -> list[float] | None:
-    """kWh per local hour 0..23 from hourly statistic rows, None unless every hour is known."""
-    scale = _TO_KW.get(unit or UnitOfPower.WATT)
+    """Use per local hour 0..23 (kWh) from hourly statistics; None unless all hours are known."""
+    scale = _TO_KW.get(str(unit or UnitOfPower.WATT))
     if scale is None:
         return None
     sums = [0.0] * hours
@@ -42,15 +42,17 @@ def hourly_profile(
     return [round(total / count, 3) for total, count in zip(sums, counts, strict=True)]
 
 
-async def async_hourly_use(hass: HomeAssistant, entity_id: str, now: datetime) -> list[float] | None:
+async def async_hourly_use(
+    hass: HomeAssistant, entity_id: str, now: datetime
+) -> list[float] | None:
     """The profile of `entity_id` over the last days, None without a recorder or history."""
     if "recorder" not in hass.config.components:
         return None
     # Imported here: the recorder is an optional companion, loaded only where it runs.
-    from homeassistant.components.recorder import get_instance  # noqa: PLC0415
     from homeassistant.components.recorder.statistics import (  # noqa: PLC0415
         statistics_during_period,
     )
+    from homeassistant.helpers.recorder import get_instance  # noqa: PLC0415
 
     start = now - timedelta(days=HISTORY_DAYS)
     result = await get_instance(hass).async_add_executor_job(

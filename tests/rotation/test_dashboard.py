@@ -141,8 +141,10 @@ async def test_the_dashboard_shows_every_battery_and_only_what_exists(
         checked += _check_references(hass, card)
         if card["type"] == "conditional" and _visible(hass, card):
             shown.append(card["card"])
-        if card["type"] == "markdown":
+        if card["type"] == "markdown" and card.get("title") == "Battery rotation":
             _check_status_table(hass, card, count)
+        elif card["type"] == "markdown":  # every other one renders without an error
+            assert Template(card["content"], hass).async_render(parse_result=False).strip()
 
     slots = [f"sensor.marstek_rotation_battery_{index}" for index in range(1, count + 1)]
     assert [card["entity"] for card in shown if card["type"] == "gauge"] == slots

@@ -98,7 +98,8 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     for block in blocks:
         start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
         end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
-        assert CHEAP[0] <= start.hour and (end.hour, end.minute) <= (CHEAP[1], 0), block
+        assert start.hour >= CHEAP[0], block
+        assert (end.hour, end.minute) <= (CHEAP[1], 0), block
     assert float(household.state(PLAN)) > 0
     assert household.attr(WINDOW, "source") == "planned"
 
@@ -111,7 +112,9 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     starts_at = float(household.attr(WINDOW, "starts_at"))
     await household.async_advance(starts_at - dt_util.now().timestamp() + 120, step=60)
     assert household.state(WINDOW) == "on"
-    assert household.rotation == "night", household.attr("sensor.marstek_rotation_decision", "reason")
+    assert household.rotation == "night", household.attr(
+        "sensor.marstek_rotation_decision", "reason"
+    )
     assert household.modes() == ("Manual", "Manual", "Manual")
     planned = {block["prefix"] for block in household.attr(PLAN, "blocks")}
     for battery, prefix in zip(household.batteries, _prefixes(household), strict=True):
@@ -134,7 +137,9 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
 
 
 def _prefixes(household: Household) -> list[str]:
-    return [row["prefix"] for row in household.attr("sensor.marstek_rotation_batteries", "batteries")]
+    return [
+        row["prefix"] for row in household.attr("sensor.marstek_rotation_batteries", "batteries")
+    ]
 
 
 @pytest.mark.freeze_time("2026-03-04 21:50:00+00:00", tick=True)  # Wednesday 22:50, Brussels
@@ -152,8 +157,11 @@ async def test_a_flat_price_never_charges_from_the_grid_and_the_night_rotates(
     assert household.rotation == "rotating"
     assert household.modes().count("Auto") == 1
     for battery in household.batteries:
-        assert [w for w in household.set_mode_writes(battery) if w["mode"] == "Manual"
-                and w["manual_cfg"]["enable"] == 1] == []
+        assert [
+            w
+            for w in household.set_mode_writes(battery)
+            if w["mode"] == "Manual" and w["manual_cfg"]["enable"] == 1
+        ] == []
     assert household.problems() == []
 
 
