@@ -106,3 +106,33 @@ def test_a_battery_chosen_on_the_dashboard_is_kept_and_shown_until_released(
     choices = household.ha.state("sensor.marstek_rotation_choices")
     assert choices is not None
     assert choices["state"] == "0", record.screenshot
+
+
+def test_the_price_card_shows_the_plan_and_its_reason(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    """Simulated day-ahead prices reach Home Assistant through the RESTful integration; the
+    package plans with them and the dashboard's price card shows the plan's reason in words."""
+    prices = household.ha.state("sensor.day_ahead_prices")
+    assert prices is not None
+    assert len(prices["attributes"]["prices"]) in (92, 96, 100, 188, 192, 196, 200)
+
+    def planned() -> bool:
+        plan = household.ha.state("sensor.marstek_rotation_energy_plan")
+        return plan is not None and plan["attributes"].get("status") == "planned"
+
+    wait_until(planned, 120, "the energy plan was not made from the simulated prices")
+    plan = household.ha.state("sensor.marstek_rotation_energy_plan")
+    assert plan is not None
+    reason = str(plan["attributes"]["reason"])
+    page.goto(household.ready["dashboard_url"])
+    wait_for_frontend(page)
+    card = page.locator("hui-markdown-card").filter(has_text="Prices and plan").first
+    card.scroll_into_view_if_needed()
+    card.get_by_text(reason[:40]).first.wait_for(timeout=30_000)
+    text = card.inner_text()
+    assert "| hour |" not in text, "the hour table is shown as raw markdown"
+    price_now = household.ha.state("sensor.marstek_rotation_price")
+    assert price_now is not None
+    float(price_now["state"])
+    visits.check(page, "dashboard price card", full_page=False)

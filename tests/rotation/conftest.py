@@ -362,14 +362,19 @@ class Household:
             left -= tick
 
     async def async_advance_to(self, hhmm: str, day_offset: int = 0, step: float = 30.0) -> None:
-        """Advance (in steps) to the next local HH:MM:00 on today + `day_offset`."""
+        """Advance (in steps) to just past the next local HH:MM:00 on today + `day_offset`.
+
+        The frozen clock ticks with real time as well, so a step can end a few milliseconds
+        short of its mark, and a minute trigger due at HH:MM:00 would then wait for the next
+        step: the last step ends one second past the mark.
+        """
         hour, minute = (int(part) for part in hhmm.split(":"))
         now = dt_util.now()
         target = (now + timedelta(days=day_offset)).replace(
             hour=hour, minute=minute, second=0, microsecond=0
         )
         assert target > now, f"{target} is not after {now}"
-        await self.async_advance((target - now).total_seconds(), step)
+        await self.async_advance((target - now).total_seconds() + 1, step)
 
     async def async_restart(self, downtime: float = 0.0) -> None:
         """Restart Home Assistant as far as the package sees it, in a real start's order.
