@@ -72,10 +72,14 @@ def _dynamic_tomorrow(moment: datetime) -> float:
 
 
 async def _start(
-    household: Household, tariff: str, socs: tuple[float, float, float], **extra: Any
+    household: Household,
+    tariff: str,
+    socs: tuple[float, float, float],
+    state: str = "rotating",
+    **extra: Any,
 ) -> None:
     changes: dict[str, Any] = {"tariff": tariff, **extra}
-    await household.async_start(socs=socs, household=load_household(**changes))
+    await household.async_start(socs=socs, household=load_household(**changes), state=state)
 
 
 def _set_prices(household: Household, today: Any, tomorrow: Any | None) -> None:
@@ -207,3 +211,54 @@ async def test_an_unavailable_price_source_gives_the_clock_night_and_says_so_onc
     await household.async_advance(16 * 60, step=60)
     assert household.attr(PLAN, "status") == "planned"
     assert "marstek_rotation_prices" not in household.notifications
+
+
+@pytest.mark.freeze_time("2026-03-04 10:50:00+00:00", tick=True)  # Wednesday 11:50, Brussels
+async def test_savings_match_a_hand_computation(household: Household) -> None:
+    """A delivers 800 W, B charges 1000 W while the meter exports 300 W (the house without
+    batteries: 500 W surplus), for 30 minutes at 0.30 per kWh and the default feed-in 0.05:
+
+        delivered 800 W at 0.30                        +0.120 per hour
+        charging: 500 W solar (the surplus) at 0.05    -0.025 per hour
+                  500 W from the grid at 0.30          -0.150 per hour
+        saved = (800 - 500) x 0.30 - 500 x 0.05 = 65 per kWh-hour = 0.065 per hour
+
+    so 0.0325 in 30 minutes (docs/rotation.md, "Savings").
+    """
+    _set_prices(household, lambda _: 0.30, lambda _: 0.30)
+    await _start(household, "dynamic", (60, 30, 50), prices_entity=PRICES, state="off")
+    await household.async_set_p1(-300)
+    await household.hass.services.async_call(
+        "marstek_rotation",
+        "set_passive_mode",
+        {"entity_id": "select.marstek_venuse_d828_operating_mode", "power": 800, "duration": 7200},
+        blocking=True,
+    )
+    await household.hass.services.async_call(
+        "marstek_rotation",
+        "set_passive_mode",
+        {
+            "entity_id": "select.marstek_venuse_3_0_9a7d_operating_mode",
+            "power": -1000,
+            "duration": 7200,
+        },
+        blocking=True,
+    )
+    # Both powers are read (the next polls) before counting starts.
+    await household.async_advance(120, step=30)
+    assert household.state("sensor.marstek_venuse_d828_grid_power") == "800"
+    assert household.state("sensor.marstek_venuse_3_0_9a7d_grid_power") == "-1000"
+    today = "sensor.marstek_rotation_savings_today"
+    before = household.attr(today, "today")
+    solar_before = household.attr(today, "solar_charge_kwh")
+    since = household.attr(today, "sampled_at")
+    await household.async_advance(30 * 60, step=60)
+    hours = (household.attr(today, "sampled_at") - since) / 3600
+    assert hours == pytest.approx(0.5, abs=1 / 60)  # a sample a minute
+    saved = household.attr(today, "today") - before
+    assert saved == pytest.approx(0.065 * hours, abs=0.0002)
+    assert float(household.state("sensor.marstek_rotation_savings_this_month")) == pytest.approx(
+        round(household.attr("sensor.marstek_rotation_savings_today", "today"), 2), abs=0.01
+    )
+    solar = household.attr(today, "solar_charge_kwh") - solar_before
+    assert solar == pytest.approx(0.5 * hours, abs=0.002)  # 500 W
