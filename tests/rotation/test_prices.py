@@ -262,3 +262,136 @@ async def test_savings_match_a_hand_computation(household: Household) -> None:
     )
     solar = household.attr(today, "solar_charge_kwh") - solar_before
     assert solar == pytest.approx(0.5 * hours, abs=0.002)  # 500 W
+
+
+TEMPO_PRICES = {
+    "blue_offpeak": 0.1296,
+    "blue_peak": 0.1609,
+    "white_offpeak": 0.1486,
+    "white_peak": 0.1894,
+    "red_offpeak": 0.1568,
+    "red_peak": 0.7562,
+}
+
+
+@pytest.mark.freeze_time("2026-01-14 20:50:00+00:00", tick=True)  # Wednesday 21:50, Brussels
+async def test_the_night_before_a_tempo_red_day_charges_off_peak_and_covers_the_red_peak(
+    household: Household,
+) -> None:
+    household.hass.states.async_set("sensor.rte_tempo_couleur_actuelle", "Blanc")
+    household.hass.states.async_set("sensor.rte_tempo_prochaine_couleur", "Rouge")
+    tempo = {
+        "today": "sensor.rte_tempo_couleur_actuelle",
+        "tomorrow": "sensor.rte_tempo_prochaine_couleur",
+        "prices": TEMPO_PRICES,
+    }
+    await _start(household, "tempo", (20, 25, 30), tempo=tempo)
+    await household.async_advance(16 * 60)
+
+    assert household.attr(PLAN, "status") == "planned", household.attr(PLAN, "reason")
+    blocks = household.attr(PLAN, "blocks")
+    assert blocks, household.attr(PLAN, "reason")
+    for block in blocks:  # all bought in the off-peak hours, 22:00 to 06:00
+        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
+        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        assert start.hour >= 22 or start.hour < 6, block
+        assert end.hour < 6 or (end.hour, end.minute) == (6, 0) or end.hour >= 22, block
+    # Off-peak: the plan's night with the blocks in slot 0.
+    latest = dt_util.now().replace(hour=23, minute=59)
+    while household.state(WINDOW) == "off" and dt_util.now() < latest:
+        await household.async_advance(60, step=60)
+    assert household.state(WINDOW) == "on"
+    await household.async_advance(120, step=60)
+    assert household.rotation == "night"
+    assert any(slot_dict(battery, 0)["enabled"] for battery in household.batteries)
+    # The red day's peak: the stored energy covers the house (one battery in Auto).
+    await household.async_advance_to("08:00", day_offset=1, step=300)
+    assert household.rotation == "rotating", household.attr(PLAN, "reason")
+    assert household.modes().count("Auto") == 1
+    assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-03 20:50:00+00:00", tick=True)  # Tuesday 21:50, Brussels
+async def test_time_of_use_charges_in_superdal_only(household: Household) -> None:
+    """superdal 01:00-07:00 (0.12), dal 22:00-01:00 (0.20), piek otherwise (0.32): what is
+    missing is bought in superdal; dal is dearer and is not used for it."""
+    time_of_use = {
+        "periods": [
+            {"name": "superdal", "start": "01:00", "end": "07:00", "price": 0.12},
+            {"name": "dal", "start": "22:00", "end": "01:00", "price": 0.20},
+        ],
+        "other_price": 0.32,
+        "other_name": "piek",
+    }
+    await _start(household, "time_of_use", (20, 25, 30), time_of_use=time_of_use)
+    await household.async_advance(16 * 60)
+
+    assert household.attr(PLAN, "status") == "planned", household.attr(PLAN, "reason")
+    blocks = household.attr(PLAN, "blocks")
+    assert blocks, household.attr(PLAN, "reason")
+    for block in blocks:
+        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
+        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        assert 1 <= start.hour < 7, block
+        assert (end.hour, end.minute) <= (7, 0), block
+    # Dal (22:00-01:00) is no night: the batteries cover the house.
+    await household.async_advance_to("00:30", day_offset=1, step=300)
+    assert household.rotation == "rotating"
+    assert household.modes().count("Auto") == 1
+    assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-04 20:50:00+00:00", tick=True)  # Wednesday 21:50, Brussels
+async def test_tomorrow_missing_is_planned_without_and_replanned_when_it_arrives(
+    household: Household,
+) -> None:
+    _set_prices(household, _dynamic_today, None)  # tomorrow not published
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(16 * 60)
+    assert household.attr(PLAN, "status") == "planned", household.attr(PLAN, "reason")
+    assert household.attr(PLAN, "blocks") == []  # nothing cheaper is known
+    assert household.rotation == "rotating"
+
+    _set_prices(household, _dynamic_today, _dynamic_tomorrow)  # published late
+    await household.async_advance(15 * 60, step=60)
+    blocks = household.attr(PLAN, "blocks")
+    assert blocks, household.attr(PLAN, "reason")
+    for block in blocks:
+        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
+        assert CHEAP[0] <= start.hour < CHEAP[1], block
+    assert household.problems() == []
+
+
+async def _clock_change_night(household: Household, quarters: int) -> None:
+    """The night the clocks change (21:50 local the evening before): tomorrow has 92 or 100
+    quarters, and the night is still the plan's cheap block, written in local time."""
+    _set_prices(household, _dynamic_today, _dynamic_tomorrow)
+    attributes = household.hass.states.get(PRICES).attributes  # type: ignore[union-attr]
+    assert len(attributes["raw_tomorrow"]) == quarters
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(16 * 60)
+    blocks = household.attr(PLAN, "blocks")
+    assert blocks, household.attr(PLAN, "reason")
+    starts_at = float(household.attr(WINDOW, "starts_at"))
+    await household.async_advance(starts_at - dt_util.now().timestamp() - 600, step=600)
+    latest = starts_at + 3600
+    while household.state(WINDOW) == "off" and dt_util.now().timestamp() < latest:
+        await household.async_advance(60, step=60)
+    assert household.state(WINDOW) == "on"
+    await household.async_advance(120, step=60)
+    assert household.rotation == "night"
+    for battery in household.batteries:
+        slot = slot_dict(battery, 0)
+        if slot["enabled"]:
+            assert CHEAP[0] <= int(slot["start"][:2]) < CHEAP[1], slot
+    assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-28 20:50:00+00:00", tick=True)  # Saturday 21:50, Brussels
+async def test_the_spring_forward_night_charges_in_the_cheap_hours(household: Household) -> None:
+    await _clock_change_night(household, 92)
+
+
+@pytest.mark.freeze_time("2026-10-24 19:50:00+00:00", tick=True)  # Saturday 21:50, Brussels
+async def test_the_fall_back_night_charges_in_the_cheap_hours(household: Household) -> None:
+    await _clock_change_night(household, 100)
