@@ -1,0 +1,1 @@
+"""Tests with Home Assistant's real recorder (an in-memory database)."""
