@@ -142,6 +142,21 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     assert household.problems() == []
 
 
+def _why(household: Household) -> tuple[Any, ...]:
+    """What the package saw, for a failure's message."""
+    decision = "sensor.marstek_rotation_decision"
+    window = household.hass.states.get(WINDOW)
+    return (
+        household.state(decision),
+        household.attr(decision, "reason"),
+        household.attr(decision, "memory"),
+        dict(window.attributes) if window else None,
+        household.attr(PLAN, "blocks"),
+        household.attr(PLAN, "holds"),
+        str(dt_util.now()),
+    )
+
+
 def _prefixes(household: Household) -> list[str]:
     return [
         row["prefix"] for row in household.attr("sensor.marstek_rotation_batteries", "batteries")
@@ -302,7 +317,7 @@ async def test_the_night_before_a_tempo_red_day_charges_off_peak_and_covers_the_
         await household.async_advance(60, step=60)
     assert household.state(WINDOW) == "on"
     await household.async_advance(120, step=60)
-    assert household.rotation == "night"
+    assert household.rotation == "night", _why(household)
     assert any(slot_dict(battery, 0)["enabled"] for battery in household.batteries)
     # The red day's peak: the stored energy covers the house (one battery in Auto).
     await household.async_advance_to("08:00", day_offset=1, step=300)
@@ -395,3 +410,17 @@ async def test_the_spring_forward_night_charges_in_the_cheap_hours(household: Ho
 @pytest.mark.freeze_time("2026-10-24 19:50:00+00:00", tick=True)  # Saturday 21:50, Brussels
 async def test_the_fall_back_night_charges_in_the_cheap_hours(household: Household) -> None:
     await _clock_change_night(household, 100)
+
+
+@pytest.mark.freeze_time("2026-03-05 01:07:00+00:00", tick=True)  # Thursday 02:07, Brussels
+async def test_a_plan_made_mid_quarter_still_starts_its_night(household: Household) -> None:
+    """Switched on at 02:07, inside the clock's night and the cheap hours: the plan's night
+    (a hold from the quarter's start, 02:00, then the blocks) began before the rotation
+    state's own change and takes over from the clock's; it must still begin."""
+    _set_prices(household, _dynamic_tomorrow, _dynamic_tomorrow)
+    await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    await household.async_advance(120, step=60)
+    assert household.state(WINDOW) == "on", _why(household)
+    assert household.rotation == "night", _why(household)
+    assert household.modes() == ("Manual", "Manual", "Manual")
+    assert household.problems() == []
