@@ -367,8 +367,15 @@ async def test_tomorrow_missing_is_planned_without_and_replanned_when_it_arrives
     assert household.attr(PLAN, "blocks") == []  # nothing cheaper is known
     assert household.rotation == "rotating"
 
+    log = household.record("input_text.marstek_rotation_last_event")
     _set_prices(household, _dynamic_today, _dynamic_tomorrow)  # published late
     await household.async_advance(15 * 60, step=60)
+    # The new plan is logged once, with its reason; the re-plans that keep it say nothing.
+    reason = household.attr(PLAN, "reason")
+    await household.async_advance(30 * 60, step=300)
+    plan_lines = [line for line in log if " plan: " in line]
+    assert len(plan_lines) == 1, log
+    assert reason[:60] in plan_lines[0], (plan_lines, log)
     blocks = household.attr(PLAN, "blocks")
     assert blocks, household.attr(PLAN, "reason")
     for block in blocks:
@@ -415,8 +422,8 @@ async def test_the_fall_back_night_charges_in_the_cheap_hours(household: Househo
 @pytest.mark.freeze_time("2026-03-05 01:07:00+00:00", tick=True)  # Thursday 02:07, Brussels
 async def test_a_plan_made_mid_quarter_still_starts_its_night(household: Household) -> None:
     """Switched on at 02:07, inside the clock's night and the cheap hours: the plan's night
-    (a hold from the quarter's start, 02:00, then the blocks) began before the rotation
-    state's own change and takes over from the clock's; it must still begin."""
+    (a hold from the quarter's start, 02:00, then the blocks) may be seen before the rotation
+    is switched on; it is what the plan wants now, so it begins (the clock's would not)."""
     _set_prices(household, _dynamic_tomorrow, _dynamic_tomorrow)
     await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
     await household.async_advance(120, step=60)
