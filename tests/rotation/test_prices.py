@@ -7,6 +7,7 @@ sensor in the exact shape of the custom Nord Pool integration (tests/pricing/fix
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,7 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
 ) -> None:
     _set_prices(household, _dynamic_today, _dynamic_tomorrow)
     await _start(household, "dynamic", (20, 25, 30), prices_entity=PRICES)
+    started = household.sim.time
     await household.async_advance(16 * 60)
 
     assert household.attr(PLAN, "status") == "planned", household.attr(PLAN, "reason")
@@ -139,6 +141,15 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     assert household.modes().count("Auto") == 1
     for battery in household.batteries:
         assert slot_dict(battery, 0)["enabled"] is False
+    # Device care: the plan is written once for the night (slot 0, then cleared in the
+    # morning, and the active battery back to Auto); re-plans every 15 minutes write nothing.
+    hours = math.ceil((household.sim.time - started) / 3600)
+    report = household.write_report(["A", "B", "C"], since=started, hours=hours).named(
+        "dynamic day 19:50 to the plan's morning"
+    )
+    assert report.most <= 3, report.line()
+    for name, counts in report.hourly.items():
+        assert sum(counts) <= 3, (name, report.line())
     assert household.problems() == []
 
 
