@@ -31,6 +31,8 @@ def translate_validation_error(err: MarstekValidationError) -> ServiceValidation
     """The translated error for an input the library refused (nothing was sent)."""
     if err.limits is not None:
         key = "out_of_range"
+        if isinstance(err.value, float) and not err.value.is_integer():
+            key = "not_whole_number"  # 800.9 is refused for its fraction, not its size
         placeholders = {
             "field": err.field,
             "value": _shown(err.value),

@@ -505,14 +505,14 @@ VALIDATION_CASES = [
     pytest.param(
         SET_MANUAL_SCHEDULE,
         {**SLOT_3, "time_num": 9.99},
-        "out_of_range",
+        "not_whole_number",
         {"field": "time_num", "min": "0", "max": "9", "value": "9.99"},
         id="time_num-9.99",
     ),
     pytest.param(
         SET_MANUAL_SCHEDULE,
         {**SLOT_3, "power": 800.9},
-        "out_of_range",
+        "not_whole_number",
         {"field": "power", "min": "-2500", "max": "2500", "value": "800.9"},
         id="manual-power-800.9",
     ),
