@@ -141,15 +141,16 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     assert household.modes().count("Auto") == 1
     for battery in household.batteries:
         assert slot_dict(battery, 0)["enabled"] is False
-    # Device care: the plan is written once for the night (slot 0, then cleared in the
+    # Device care: each of the plan's nights is written once (slot 0, then cleared in the
     # morning, and the active battery back to Auto); re-plans every 15 minutes write nothing.
+    # Some runs also plan a short evening hold (a night of its own): at most two nights.
     hours = math.ceil((household.sim.time - started) / 3600)
     report = household.write_report(["A", "B", "C"], since=started, hours=hours).named(
         "dynamic day 19:50 to the plan's morning"
     )
     assert report.most <= 3, report.line()
     for name, counts in report.hourly.items():
-        assert sum(counts) <= 3, (name, report.line())
+        assert sum(counts) <= 6, (name, report.line())
     assert household.problems() == []
 
 
