@@ -102,8 +102,7 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     blocks = household.attr(PLAN, "blocks")
     assert blocks, household.attr(PLAN, "reason")
     for block in blocks:
-        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
-        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        start, end = _local(block["start"]), _local(block["end"])
         assert start.hour >= CHEAP[0], block
         assert (end.hour, end.minute) <= (CHEAP[1], 0), block
     assert float(household.state(PLAN)) > 0
@@ -152,6 +151,13 @@ async def test_a_dynamic_day_charges_only_in_the_cheapest_block_and_rotates_othe
     for name, counts in report.hourly.items():
         assert sum(counts) <= 6, (name, report.line())
     assert household.problems() == []
+
+
+def _local(moment: str) -> datetime:
+    """A plan attribute's ISO time in Home Assistant's local time."""
+    parsed = dt_util.parse_datetime(moment)
+    assert parsed is not None, moment
+    return dt_util.as_local(parsed)
 
 
 def _why(household: Household) -> tuple[Any, ...]:
@@ -319,8 +325,7 @@ async def test_the_night_before_a_tempo_red_day_charges_off_peak_and_covers_the_
     blocks = household.attr(PLAN, "blocks")
     assert blocks, household.attr(PLAN, "reason")
     for block in blocks:  # all bought in the off-peak hours, 22:00 to 06:00
-        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
-        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        start, end = _local(block["start"]), _local(block["end"])
         assert start.hour >= 22 or start.hour < 6, block
         assert end.hour < 6 or (end.hour, end.minute) == (6, 0) or end.hour >= 22, block
     # Off-peak: the plan's night with the blocks in slot 0.
@@ -357,8 +362,7 @@ async def test_time_of_use_charges_in_superdal_only(household: Household) -> Non
     blocks = household.attr(PLAN, "blocks")
     assert blocks, household.attr(PLAN, "reason")
     for block in blocks:
-        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
-        end = dt_util.as_local(dt_util.parse_datetime(block["end"]))  # type: ignore[arg-type]
+        start, end = _local(block["start"]), _local(block["end"])
         assert 1 <= start.hour < 7, block
         assert (end.hour, end.minute) <= (7, 0), block
     # Dal (22:00-01:00) is no night: the batteries cover the house.
@@ -391,7 +395,7 @@ async def test_tomorrow_missing_is_planned_without_and_replanned_when_it_arrives
     blocks = household.attr(PLAN, "blocks")
     assert blocks, household.attr(PLAN, "reason")
     for block in blocks:
-        start = dt_util.as_local(dt_util.parse_datetime(block["start"]))  # type: ignore[arg-type]
+        start = _local(block["start"])
         assert CHEAP[0] <= start.hour < CHEAP[1], block
     assert household.problems() == []
 
