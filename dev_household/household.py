@@ -33,6 +33,7 @@ from .processes import ChildProcess
 _LOGGER = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+ROTATION_FILES = REPO_ROOT / "custom_components" / "marstek_rotation" / "rotation"
 DEVICE_PORT = 30000
 RESTART_EXIT_CODE = 100  # Home Assistant's "restart me"
 BROADCAST_HOST = "127.255.255.255"
@@ -204,7 +205,7 @@ class DevHousehold:
             tariff=TARIFF,
             prices_entity=PRICES_ENTITY,
         )
-        install_packages(REPO_ROOT / "packages", packages, household)
+        install_packages(ROTATION_FILES / "packages", packages, household)
         devices = (REPO_ROOT / "config" / "household.yaml").read_text(encoding="utf-8")
         devices = devices.replace("http://127.0.0.1:8300", self.simulator_url)
         (packages / "dev_household.yaml").write_text(devices, encoding="utf-8")
@@ -241,7 +242,7 @@ class DevHousehold:
         await self._add_missing_batteries()
         self.timings.batteries_added = self._elapsed()
         async with await self._ha.websocket() as ws:
-            self.dashboard_path = await install_dashboard(ws, REPO_ROOT / "dashboards")
+            self.dashboard_path = await install_dashboard(ws, ROTATION_FILES / "dashboards")
         self.timings.dashboard_installed = self._elapsed()
         await self._start_rotation_once()
         await self._wait_for_dashboard()

@@ -9,6 +9,7 @@ import pytest
 from dev_household.dashboard import DashboardError, dashboard_config, views_from
 
 REPO = Path(__file__).resolve().parents[2]
+ROTATION = REPO / "custom_components" / "marstek_rotation" / "rotation"
 
 
 def test_a_view_is_one_view() -> None:
@@ -39,6 +40,6 @@ def test_anything_else_is_refused(document: object) -> None:
 
 
 def test_the_repository_dashboards_load() -> None:
-    config = dashboard_config(REPO / "dashboards")
+    config = dashboard_config(ROTATION / "dashboards")
     assert config["views"]
     assert all(isinstance(view, dict) for view in config["views"])

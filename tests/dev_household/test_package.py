@@ -19,6 +19,7 @@ from dev_household.package import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+ROTATION = REPO / "custom_components" / "marstek_rotation" / "rotation"
 
 PACKAGE = """\
 # a comment that stays
@@ -83,8 +84,8 @@ def test_a_package_without_the_block_is_refused() -> None:
 
 
 def test_install_fills_the_repository_package_with_the_household(tmp_path: Path) -> None:
-    written = install_packages(REPO / "packages", tmp_path, SIX)
-    assert {path.name for path in written} == {p.name for p in (REPO / "packages").glob("*.yaml")}
+    written = install_packages(ROTATION / "packages", tmp_path, SIX)
+    assert {path.name for path in written} == {p.name for p in (ROTATION / "packages").glob("*.yaml")}
     assert [read_household_or_none(path) for path in written].count(SIX) == 1
 
 
@@ -137,7 +138,7 @@ def test_existing_contract_lines_are_rewritten_in_place() -> None:
 
 
 def test_install_fills_the_repository_package_with_a_dynamic_contract(tmp_path: Path) -> None:
-    written = install_packages(REPO / "packages", tmp_path, DYNAMIC)
+    written = install_packages(ROTATION / "packages", tmp_path, DYNAMIC)
     assert [read_household_or_none(path) for path in written].count(DYNAMIC) == 1
 
 

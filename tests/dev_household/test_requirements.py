@@ -7,6 +7,7 @@ from pathlib import Path
 from dev_household.requirements import auth_requirements, configured_domains, requirements_for
 
 REPO = Path(__file__).resolve().parents[2]
+ROTATION = REPO / "custom_components" / "marstek_rotation" / "rotation"
 
 
 def test_domains_come_from_every_yaml_file(tmp_path: Path) -> None:
@@ -22,7 +23,7 @@ def test_domains_come_from_every_yaml_file(tmp_path: Path) -> None:
 
 def test_the_development_configuration_names_the_meter_integration() -> None:
     assert {"rest", "template", "frontend"} <= configured_domains(
-        [REPO / "config", REPO / "packages"]
+        [REPO / "config", ROTATION / "packages"]
     )
 
 

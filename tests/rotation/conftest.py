@@ -50,10 +50,11 @@ from tests.integration.conftest import (  # noqa: F401  # fixtures, re-used here
 from .writes import WriteReport
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = Path(os.environ.get("MARSTEK_ROTATION_PACKAGES", REPO_ROOT / "packages"))
+ROTATION_FILES = REPO_ROOT / "custom_components" / "marstek_rotation" / "rotation"
+PACKAGES = Path(os.environ.get("MARSTEK_ROTATION_PACKAGES", ROTATION_FILES / "packages"))
 PACKAGE = PACKAGES / "marstek_rotation.yaml"
 HOUSEHOLD = PACKAGES / "marstek_rotation_household.yaml"
-DASHBOARD = REPO_ROOT / "dashboards" / "marstek_rotation.yaml"
+DASHBOARD = ROTATION_FILES / "dashboards" / "marstek_rotation.yaml"
 TIME_ZONE = "Europe/Brussels"
 
 # The domains the package configures, in the order Home Assistant would need them.
