@@ -133,6 +133,13 @@ async def _run_flow(api: HomeAssistantApi, battery: BatteryAddress) -> list[Flow
     steps: list[FlowStep] = []
     for _ in range(MAX_STEPS):
         kind = result.get("type")
+        if kind == "menu":
+            # Once a battery is set up the flow asks: another battery, or the household.
+            steps.append(FlowStep(result.get("step_id"), "menu", {"next_step_id": "battery"}))
+            result = await api.post(
+                f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": "battery"}
+            )
+            continue
         if kind != "form":
             steps.append(FlowStep(result.get("step_id"), str(kind), {}))
             break

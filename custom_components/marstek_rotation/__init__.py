@@ -13,6 +13,9 @@ from .const import CONF_BLE_MAC, CONF_MODEL, CONF_TIMEOUT, DOMAIN
 from .control import BatteryControl
 from .coordinator import MarstekCoordinator
 from .finder import async_get_finder, async_release_finder
+from .household_model import CONF_KIND, KIND_HOUSEHOLD
+from .household_removal import async_say_what_stays
+from .household_setup import async_check_household, async_clear_household_issues
 from .local_network import async_local_address_for
 from .pymarstek import MarstekClient, MarstekTransportError
 from .repairs import async_delete_issues
@@ -21,6 +24,7 @@ from .services import async_setup_services
 from .transports import async_acquire_transport, async_release_transport
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
@@ -41,11 +45,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
-    """Connect to one battery: shared transport, first read, then the platforms."""
+    """Connect to one battery: shared transport, first read, then the platforms.
+
+    The household entry has no battery: its set-up checks what is installed.
+    """
+    if _is_household(entry):
+        await async_check_household(hass, entry)
+        return True
     entry.runtime_data = await _async_start(hass, entry)
     async_get_finder(hass, entry.data[CONF_PORT]).async_add_user(entry.entry_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+def _is_household(entry: ConfigEntry) -> bool:
+    return entry.data.get(CONF_KIND) == KIND_HOUSEHOLD
 
 
 async def _async_start(hass: HomeAssistant, entry: MarstekConfigEntry) -> MarstekRuntimeData:
@@ -99,6 +113,8 @@ async def async_migrate_entry(hass: HomeAssistant, entry: MarstekConfigEntry) ->
 
 async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:
     """Unload the platforms; the last entry on a port closes its transport."""
+    if _is_household(entry):
+        return True
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         async_release_finder(hass, entry.data[CONF_PORT], entry.entry_id)
@@ -107,5 +123,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> None:
-    """Remove this battery's repair issues with it."""
+    """Remove this battery's repair issues with it; a household says what it leaves behind."""
+    if _is_household(entry):
+        async_clear_household_issues(hass)
+        await async_say_what_stays(hass)
+        return
     async_delete_issues(hass, entry)

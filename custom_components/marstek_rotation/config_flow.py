@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import (
     SOURCE_IGNORE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
@@ -48,6 +47,8 @@ from .const import (
 )
 from .entity_ids import rename_entity_ids, taken_entity_ids
 from .firmware import reset_prone_fixed_in, shares_receive_channel
+from .household_flow import HouseholdSteps
+from .household_model import CONF_KIND, HOUSEHOLD_UNIQUE_ID, KIND_HOUSEHOLD
 from .lan_discovery import async_discover
 from .local_network import async_enabled_networks, async_local_address_for
 from .naming import (
@@ -198,8 +199,8 @@ def _prefix_placeholders(hass: HomeAssistant, prefix: str, entry_id: str | None)
     }
 
 
-class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a battery: pick a discovered one or enter its address, then choose its settings."""
+class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
+    """Add a battery (discovered, or by address, then its settings) or the rotation household."""
 
     VERSION = 1
     MINOR_VERSION = 2
@@ -220,10 +221,37 @@ class MarstekConfigFlow(ConfigFlow, domain=DOMAIN):
         """The options flow for prefix, capacity, interval and timeout."""
         return MarstekOptionsFlow()
 
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Batteries have options; the household is changed by setting it up again."""
+        return config_entry.data.get(CONF_KIND) != KIND_HOUSEHOLD
+
     # -- picked by the user -------------------------------------------------------------
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Offer the batteries discovery finds that are not configured yet, or manual entry."""
+        """With a battery set up and no household yet, ask which of the two to add."""
+        if user_input is None and self._household_possible():
+            return await self.async_step_add()
+        return await self.async_step_battery(user_input)
+
+    async def async_step_add(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
+        """The menu: one more battery, or the household."""
+        return self.async_show_menu(step_id="add", menu_options=["battery", "household"])
+
+    def _household_possible(self) -> bool:
+        entries = self.hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+        has_household = any(e.unique_id == HOUSEHOLD_UNIQUE_ID for e in entries)
+        has_battery = any(e.data.get(CONF_KIND) != KIND_HOUSEHOLD for e in entries)
+        return has_battery and not has_household
+
+    async def async_step_battery(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the batteries discovery finds that are not configured yet, or manual entry.
+
+        Its form keeps the step id `user`: the answer comes back through the user step.
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
             choice = user_input[CONF_DEVICE]

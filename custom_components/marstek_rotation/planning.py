@@ -98,7 +98,7 @@ _SOLAR_UNITS = {
 
 _PRICE = vol.Coerce(float)
 _USE_PER_HOUR = vol.All(vol.Coerce(float), vol.Range(min=0, max=100))
-_PERIOD_SCHEMA = vol.Schema(
+PERIOD_SCHEMA = vol.Schema(
     {
         vol.Optional("name", default="period"): cv.string,
         vol.Required("start"): cv.time,
@@ -116,7 +116,7 @@ PLAN_ENERGY_SCHEMA = vol.Schema(
         vol.Optional(ATTR_UNIT): vol.In(UNITS),
         vol.Optional(ATTR_AREA): cv.string,
         vol.Optional(ATTR_TARIFF): vol.In(TARIFFS),
-        vol.Optional(ATTR_PERIODS): vol.All(cv.ensure_list, [_PERIOD_SCHEMA]),
+        vol.Optional(ATTR_PERIODS): vol.All(cv.ensure_list, [PERIOD_SCHEMA]),
         vol.Optional(ATTR_OTHER_PRICE): _PRICE,
         vol.Optional(ATTR_OTHER_NAME, default="peak"): cv.string,
         vol.Optional(ATTR_HOURS, default=DEFAULT_TOU_HOURS): vol.All(

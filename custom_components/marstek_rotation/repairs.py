@@ -5,12 +5,18 @@ Their ids carry the config entry id, so each battery has its own and they go wit
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, ISSUE_RESET_PRONE_FIRMWARE, ISSUE_UNREACHABLE
+from .household_setup import ISSUE_PACKAGE_MISSING, ISSUE_PACKAGE_OUTDATED
 from .pymarstek import DeviceInfo
+
+if TYPE_CHECKING:
+    from homeassistant.components.repairs import RepairsFlow
 
 
 def _issue_id(key: str, entry: ConfigEntry) -> str:
@@ -69,3 +75,20 @@ def async_delete_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """The entry is removed: its issues go with it."""
     for key in (ISSUE_UNREACHABLE, ISSUE_RESET_PRONE_FIRMWARE):
         ir.async_delete_issue(hass, DOMAIN, _issue_id(key, entry))
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant,
+    issue_id: str,
+    data: dict[str, str | int | float | None] | None,  # noqa: ARG001
+) -> RepairsFlow:
+    """The household's fixable issues install the shipped package."""
+    # Imported here: the repairs integration is loaded only when a fix is asked for.
+    from .household_fix import InstallPackageFlow  # noqa: PLC0415
+
+    if issue_id in (ISSUE_PACKAGE_MISSING, ISSUE_PACKAGE_OUTDATED):
+        issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+        placeholders = dict(issue.translation_placeholders or {}) if issue else {}
+        return InstallPackageFlow(placeholders)
+    msg = f"no fix for {issue_id}"
+    raise ValueError(msg)

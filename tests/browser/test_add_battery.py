@@ -16,7 +16,11 @@ def test_the_flow_lists_only_the_new_battery_and_creates_its_entry(
     added_battery: AddedBattery, household: RunningHousehold
 ) -> None:
     steps = added_battery.steps
-    first = steps[0]
+    # Batteries are set up already, so the flow first asks: another battery, or the household.
+    menu = steps[0]
+    assert (menu.kind, menu.step_id) == ("menu", "add"), [step.step_id for step in steps]
+    assert "Set up the rotation household" in menu.record.text
+    first = steps[1]
     assert first.step_id == "user", [step.step_id for step in steps]
     offered = offered_batteries(first)
     assert added_battery.ble_mac in offered

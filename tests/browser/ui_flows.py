@@ -147,6 +147,14 @@ def walk_flow(
         handled = len(answers)
         kind = str(result["type"])
         step_id = result.get("step_id")
+        if kind == "menu":
+            # Once a battery is set up the flow asks: another battery, or the household.
+            option = page.get_by_text("Add a battery", exact=True)
+            option.wait_for(timeout=30_000)
+            record = visits.record(page, "add battery - menu", full_page=False)
+            steps.append(StepSeen(step_id, kind, result, record))
+            option.click()
+            continue
         if kind == "form":
             submit = page.get_by_role("button", name="Submit")
             submit.wait_for(timeout=30_000)

@@ -119,7 +119,12 @@ def device_choices(result: FlowResult) -> list[tuple[str, str]]:
 
 
 async def start_user_flow(hass: HomeAssistant) -> FlowResult:
-    return await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    """The add flow, past the menu that appears once a battery is set up (to add one more)."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    if result["type"] is FlowResultType.MENU:
+        assert result["menu_options"] == ["battery", "household"]
+        result = await configure(hass, result, {"next_step_id": "battery"})
+    return result
 
 
 async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
