@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run on the host's network (Home Assistant may then reach the internet)",
     )
+    parser.add_argument(
+        "--rotation-by-ui",
+        action="store_true",
+        help="install no rotation: set it up yourself through the integration (Add entry)",
+    )
+    parser.add_argument(
+        "--language", default="en", help="Home Assistant's and the owner's language (en, nl, ...)"
+    )
     parser.add_argument(PRIVATE_FLAG, action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -207,6 +215,8 @@ def _household_for(args: argparse.Namespace, state: Path) -> DevHousehold:
             simulator_port=SIMULATOR_INTERNAL_PORT if args.private_network else args.simulator_port,
             public_ha_url=f"http://127.0.0.1:{args.port}",
             public_simulator_url=f"http://127.0.0.1:{args.simulator_port}",
+            rotation_by_ui=args.rotation_by_ui,
+            language=args.language,
         )
     )
     household.on_event = _say

@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,10 @@ class Options:
     login: Login = field(default_factory=lambda: Login("Developer", "dev", "dev"))
     public_ha_url: str | None = None  # where a browser reaches Home Assistant, if elsewhere
     public_simulator_url: str | None = None  # likewise for the simulator's HTTP API
+    # The rotation left to the user: no package, household file or dashboard is installed;
+    # Home Assistant has the integration folder, the batteries, the meter and the prices.
+    rotation_by_ui: bool = False
+    language: str = "en"
 
 
 @dataclass(slots=True)
@@ -197,6 +201,11 @@ class DevHousehold:
             REPO_ROOT / "config" / "configuration.yaml", self.config_dir / "configuration.yaml"
         )
         packages = self.config_dir / "packages"
+        if self.options.rotation_by_ui:
+            # The user's folder: what the integration's set-up installed stays.
+            packages.mkdir(exist_ok=True)
+            self._write_devices(packages)
+            return
         shutil.rmtree(packages, ignore_errors=True)  # generated: always from the repository
         household = Household(
             batteries=tuple(HouseholdBattery(b.prefix, b.label, b.phase) for b in self.batteries),
@@ -206,6 +215,10 @@ class DevHousehold:
             prices_entity=PRICES_ENTITY,
         )
         install_packages(ROTATION_FILES / "packages", packages, household)
+        self._write_devices(packages)
+
+    def _write_devices(self, packages: Path) -> None:
+        """The meter, weather and prices (config/household.yaml), and the integration folder."""
         devices = (REPO_ROOT / "config" / "household.yaml").read_text(encoding="utf-8")
         devices = devices.replace("http://127.0.0.1:8300", self.simulator_url)
         (packages / "dev_household.yaml").write_text(devices, encoding="utf-8")
@@ -241,6 +254,9 @@ class DevHousehold:
         await self._keep_http_on_loopback()
         await self._add_missing_batteries()
         self.timings.batteries_added = self._elapsed()
+        if self.options.rotation_by_ui:
+            self._save_state(timings=asdict(self.timings))
+            return  # the rotation is the user's to set up, through the integration
         async with await self._ha.websocket() as ws:
             self.dashboard_path = await install_dashboard(ws, ROTATION_FILES / "dashboards")
         self.timings.dashboard_installed = self._elapsed()
@@ -311,8 +327,12 @@ class DevHousehold:
         if await self._ha.onboarding_done():
             await self._ha.log_in(self.options.login)
             return
-        core = CORE_CONFIG | {"time_zone": self.options.time_zone}
-        await self._ha.onboard(self.options.login, core)
+        core = CORE_CONFIG | {
+            "time_zone": self.options.time_zone,
+            "language": self.options.language,
+        }
+        login = replace(self.options.login, language=self.options.language)
+        await self._ha.onboard(login, core)
 
     async def _wait_until_running(self) -> None:
         async def running() -> bool:

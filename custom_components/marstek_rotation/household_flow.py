@@ -100,6 +100,8 @@ class HouseholdSteps(ConfigFlow):
     _household_answers: dict[str, Any]
     _household_batteries: list[dict[str, str]]
     _household_tariff: dict[str, Any]
+    # The lines configuration.yaml lacks are said once, before the install step.
+    _packages_explained = False
 
     def battery_choices(self) -> list[SelectOptionDict]:
         """The battery entries that can join the household, with their titles."""
@@ -113,8 +115,10 @@ class HouseholdSteps(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Batteries, meter, weather and tariff."""
-        await self.async_set_unique_id(HOUSEHOLD_UNIQUE_ID)
-        self._abort_if_unique_id_configured()
+        # The unique id is taken only when the files are written: a set-up left open (a
+        # closed browser tab) must not block the next one.
+        if HOUSEHOLD_UNIQUE_ID in self._async_current_ids(include_ignore=False):
+            return self.async_abort(reason="household_exists")
         choices = self.battery_choices()
         if not choices:
             return self.async_abort(reason="no_batteries_yet")
@@ -290,6 +294,12 @@ class HouseholdSteps(ConfigFlow):
         """Say which files go where; write them and create the dashboard when confirmed."""
         config_dir = Path(self.hass.config.config_dir)
         state = await self.hass.async_add_executor_job(install_state, config_dir)
+        if state.packages_folder is None and not self._packages_explained:
+            self._packages_explained = True
+            return self.async_show_form(
+                step_id="packages",
+                description_placeholders=_install_placeholders(config_dir, state, "-"),
+            )
         errors: dict[str, str] = {}
         variables = household_variables(
             self._household_batteries,
@@ -300,6 +310,9 @@ class HouseholdSteps(ConfigFlow):
             self._household_tariff,
         )
         if user_input is not None:
+            if HOUSEHOLD_UNIQUE_ID in self._async_current_ids(include_ignore=False):
+                return self.async_abort(reason="household_exists")
+            await self.async_set_unique_id(HOUSEHOLD_UNIQUE_ID, raise_on_progress=False)
             replace = bool(user_input.get(CONF_REPLACE_HOUSEHOLD, False))
             try:
                 await self.hass.async_add_executor_job(
@@ -311,11 +324,13 @@ class HouseholdSteps(ConfigFlow):
             else:
                 dashboard = "created"
                 try:
-                    await async_create_dashboard(self.hass, await self._dashboard_title())
+                    await async_create_dashboard(
+                        self.hass, await self._translated("dashboard_title", "Batteries")
+                    )
                 except DashboardUnavailableError:
                     dashboard = "unavailable"
                 return self.async_create_entry(
-                    title="Rotation household",
+                    title=await self._translated("household_title", "Rotation household"),
                     data={CONF_KIND: KIND_HOUSEHOLD},
                     options=variables,
                     description="installed" if state.packages_folder else "installed_not_loaded",
@@ -331,12 +346,19 @@ class HouseholdSteps(ConfigFlow):
             description_placeholders=_install_placeholders(config_dir, state, "-"),
         )
 
-    async def _dashboard_title(self) -> str:
-        """The dashboard's name in Home Assistant's language."""
+    async def _translated(self, key: str, english: str) -> str:
+        """A name in Home Assistant's language (the dashboard's, the entry's)."""
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "exceptions", {DOMAIN}
         )
-        return texts.get(f"component.{DOMAIN}.exceptions.dashboard_title.message", "Batteries")
+        return texts.get(f"component.{DOMAIN}.exceptions.{key}.message", english)
+
+    async def async_step_packages(
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002  # a confirmation only
+    ) -> ConfigFlowResult:
+        """Said when configuration.yaml loads no packages: the lines to add, then on."""
+        return await self.async_step_install()
 
     async def async_step_install_replace(
         self, user_input: dict[str, Any] | None = None
@@ -359,6 +381,5 @@ def _install_placeholders(config_dir: Path, state: InstallState, dashboard: str)
     return {
         "folder": str(folder),
         "lines": PACKAGES_LINES,
-        "loaded": "yes" if state.packages_folder else "no",
         "dashboard": dashboard,
     }

@@ -119,8 +119,11 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "".join(deque(file, maxlen=lines))
 
 
-def start_household(size: int, state_dir: Path) -> RunningHousehold:
-    """Start a fresh household of ``size`` batteries and wait until its dashboard is ready."""
+def start_household(size: int, state_dir: Path, *extra: str) -> RunningHousehold:
+    """Start a fresh household of ``size`` batteries and wait until it is ready.
+
+    ``extra``: further options of dev_household (``--rotation-by-ui --language nl``).
+    """
     state_dir.mkdir(parents=True, exist_ok=True)
     ready_file = state_dir / "ready.json"
     ready_file.unlink(missing_ok=True)
@@ -138,6 +141,7 @@ def start_household(size: int, state_dir: Path) -> RunningHousehold:
                 str(size),
                 "--status-every",
                 "0",
+                *extra,
             ],
             cwd=REPO,
             stdout=output,
@@ -311,6 +315,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests of the default household first, then each other size together."""
 
     def size_of(item: pytest.Item) -> int:
+        if "household_by_ui" in getattr(item, "fixturenames", ()):
+            return 1000  # a household of its own, started last (it stops the others)
         callspec = getattr(item, "callspec", None)
         size = callspec.params.get("household", DEFAULT_SIZE) if callspec else DEFAULT_SIZE
         return 0 if size == DEFAULT_SIZE else int(size)

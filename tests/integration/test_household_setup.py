@@ -103,8 +103,7 @@ async def test_the_household_is_set_up_in_the_ui_and_installed(
     assert await async_setup_component(hass, "lovelace", {})
     result = await answer_until_install(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "install"
-    assert result["description_placeholders"]["loaded"] == "yes"
+    assert result["step_id"] == "install"  # configuration.yaml loads packages: no advice
     # Nothing is written before the user confirms.
     assert not (config_dir / "packages").exists()
 
@@ -308,8 +307,11 @@ async def test_without_packages_in_configuration_yaml_the_lines_are_given(
 ) -> None:
     (config_dir / "configuration.yaml").write_text("default_config:\n", encoding="utf-8")
     result = await answer_until_install(hass)
-    assert result["description_placeholders"]["loaded"] == "no"
+    assert result["step_id"] == "packages"  # the lines to add, before anything is written
     assert "!include_dir_named packages" in result["description_placeholders"]["lines"]
+    assert not (config_dir / "packages").exists()
+    result = await configure(hass, result, {})
+    assert result["step_id"] == "install"
 
     result = await configure(hass, result, {})
     await hass.async_block_till_done()
@@ -417,3 +419,23 @@ def test_the_shipped_files_are_in_the_integration_folder() -> None:
     folder = Path(__file__).resolve().parents[2] / "custom_components" / "marstek_rotation"
     assert SHIPPED_PACKAGE.is_relative_to(folder)
     assert SHIPPED_DASHBOARD.is_relative_to(folder)
+
+
+async def test_a_set_up_left_open_does_not_block_the_next_and_one_household_only(
+    hass: HomeAssistant,
+    config_dir: Path,
+    batteries: list[str],
+) -> None:
+    left_open = await answer_until_install(hass)  # a browser tab closed at the last step
+    assert left_open["step_id"] == "install"
+    result = await answer_until_install(hass)
+    result = await configure(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The one left open cannot make a second household.
+    late = await configure(hass, left_open, {})
+    assert late["type"] is FlowResultType.ABORT
+    assert late["reason"] == "household_exists"
+    # Nor can a new one: the menu no longer offers it.
+    flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert flow["type"] is not FlowResultType.MENU
+    hass.config_entries.flow.async_abort(flow["flow_id"])
