@@ -455,8 +455,10 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the address or port of a configured battery."""
+        """Change the address or port of a configured battery, or the household's choices."""
         entry = self._get_reconfigure_entry()
+        if user_input is None and entry.data.get(CONF_KIND) == KIND_HOUSEHOLD:
+            return await self.async_step_household()
         errors: dict[str, str] = {}
         if user_input is not None:
             device, errors = await async_probe_for_form(

@@ -12,7 +12,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+)
 from homeassistant.helpers.selector import (
     BooleanSelector,
     EntitySelector,
@@ -117,7 +122,8 @@ class HouseholdSteps(ConfigFlow):
         """Batteries, meter, weather and tariff."""
         # The unique id is taken only when the files are written: a set-up left open (a
         # closed browser tab) must not block the next one.
-        if HOUSEHOLD_UNIQUE_ID in self._async_current_ids(include_ignore=False):
+        current = self._household_entry()
+        if current is None and HOUSEHOLD_UNIQUE_ID in self._async_current_ids(include_ignore=False):
             return self.async_abort(reason="household_exists")
         choices = self.battery_choices()
         if not choices:
@@ -135,10 +141,14 @@ class HouseholdSteps(ConfigFlow):
             if not errors:
                 self._household_answers = user_input
                 return await self.async_step_labels()
-        defaults = user_input or {
-            CONF_BATTERIES: [choice["value"] for choice in choices[:MAX_BATTERIES]],
-            CONF_TARIFF: "none",
-        }
+        defaults = user_input or (
+            self._current_answers(current)
+            if current is not None
+            else {
+                CONF_BATTERIES: [choice["value"] for choice in choices[:MAX_BATTERIES]],
+                CONF_TARIFF: "none",
+            }
+        )
         schema = vol.Schema(
             {
                 vol.Required(CONF_BATTERIES): SelectSelector(
@@ -182,8 +192,10 @@ class HouseholdSteps(ConfigFlow):
                     for entry_id, label in zip(chosen, labels, strict=True)
                 ]
                 return await self.async_step_tariff()
+        known = self._current_labels()
         suggested = user_input or {
-            _label_key(i): titles.get(entry_id, "") for i, entry_id in enumerate(chosen)
+            _label_key(i): known.get(self._prefix_of(entry_id), titles.get(entry_id, ""))
+            for i, entry_id in enumerate(chosen)
         }
         schema = vol.Schema(
             {vol.Required(_label_key(i)): TextSelector() for i in range(len(chosen))}
@@ -239,6 +251,7 @@ class HouseholdSteps(ConfigFlow):
                 self._household_tariff = user_input
                 return await self.async_step_install()
         schema, suggested = self._tariff_schema(kind)
+        suggested.update(self._current_tariff(kind))
         return self.async_show_form(
             step_id=f"tariff_{kind}",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),
@@ -294,6 +307,10 @@ class HouseholdSteps(ConfigFlow):
         """Say which files go where; write them and create the dashboard when confirmed."""
         config_dir = Path(self.hass.config.config_dir)
         state = await self.hass.async_add_executor_job(install_state, config_dir)
+        current = self._household_entry()
+        if current is not None:
+            variables = self._variables()
+            return await self._async_rewrite(config_dir, state, variables, current)
         if state.packages_folder is None and not self._packages_explained:
             self._packages_explained = True
             return self.async_show_form(
@@ -301,14 +318,7 @@ class HouseholdSteps(ConfigFlow):
                 description_placeholders=_install_placeholders(config_dir, state, "-"),
             )
         errors: dict[str, str] = {}
-        variables = household_variables(
-            self._household_batteries,
-            {
-                **self._household_answers,
-                CONF_CURRENCY: self.hass.config.currency,
-            },
-            self._household_tariff,
-        )
+        variables = self._variables()
         if user_input is not None:
             if HOUSEHOLD_UNIQUE_ID in self._async_current_ids(include_ignore=False):
                 return self.async_abort(reason="household_exists")
@@ -352,6 +362,88 @@ class HouseholdSteps(ConfigFlow):
             self.hass, self.hass.config.language, "exceptions", {DOMAIN}
         )
         return texts.get(f"component.{DOMAIN}.exceptions.{key}.message", english)
+
+    def _variables(self) -> dict[str, Any]:
+        """The household file's keys from this flow's answers."""
+        return household_variables(
+            self._household_batteries,
+            {**self._household_answers, CONF_CURRENCY: self.hass.config.currency},
+            self._household_tariff,
+        )
+
+    # -- changing the household later (reconfigure) ------------------------------------
+
+    def _household_entry(self) -> ConfigEntry | None:
+        """The household entry being reconfigured, else None."""
+        if self.source != SOURCE_RECONFIGURE:
+            return None
+        entry = self._get_reconfigure_entry()
+        return entry if entry.data.get(CONF_KIND) == KIND_HOUSEHOLD else None
+
+    def _current_answers(self, entry: ConfigEntry) -> dict[str, Any]:
+        """The first form's answers as the household has them now."""
+        by_prefix = {
+            e.options.get(CONF_ENTITY_PREFIX): e.entry_id
+            for e in self.hass.config_entries.async_entries(DOMAIN)
+        }
+        options = entry.options
+        answers = {
+            key: options[key]
+            for key in (CONF_P1_SENSOR, CONF_P1_IMPORT, CONF_P1_EXPORT, CONF_SOLAR_FORECAST)
+            if options.get(key)
+        }
+        if options.get(CONF_WEATHER) not in (None, "", "none"):
+            answers[CONF_WEATHER] = options[CONF_WEATHER]
+        answers[CONF_TARIFF] = options.get(CONF_TARIFF, "none")
+        answers[CONF_BATTERIES] = [
+            by_prefix[b["prefix"]]
+            for b in options.get(CONF_BATTERIES, [])
+            if b["prefix"] in by_prefix
+        ]
+        return answers
+
+    def _current_labels(self) -> dict[str, str]:
+        entry = self._household_entry()
+        if entry is None:
+            return {}
+        return {b["prefix"]: b["label"] for b in entry.options.get(CONF_BATTERIES, [])}
+
+    def _current_tariff(self, kind: str) -> dict[str, Any]:
+        entry = self._household_entry()
+        if entry is None or entry.options.get(CONF_TARIFF) != kind:
+            return {}
+        options = entry.options
+        if kind == "dynamic":
+            return {CONF_PRICES_ENTITY: options.get(CONF_PRICES_ENTITY)}
+        if kind == "tempo":
+            tempo = options.get("tempo", {})
+            return {
+                CONF_TEMPO_TODAY: tempo.get("today"),
+                CONF_TEMPO_TOMORROW: tempo.get("tomorrow"),
+                **tempo.get("prices", {}),
+            }
+        return dict(options.get("time_of_use", {}))
+
+    async def _async_rewrite(
+        self,
+        config_dir: Path,
+        state: InstallState,
+        variables: dict[str, Any],
+        entry: ConfigEntry,
+    ) -> ConfigFlowResult:
+        """Write the changed household; a household file written by hand is left alone."""
+        if state.household_file and not state.household_written_by_setup:
+            return self.async_update_reload_and_abort(
+                entry, options=variables, reason="household_file_kept"
+            )
+        try:
+            await self.hass.async_add_executor_job(write_household, config_dir, variables)
+        except OSError as err:
+            _LOGGER.warning("Writing the household file into %s failed: %s", config_dir, err)
+            return self.async_abort(reason="cannot_write")
+        return self.async_update_reload_and_abort(
+            entry, options=variables, reason="household_updated"
+        )
 
     async def async_step_packages(
         self,

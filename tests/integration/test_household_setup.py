@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from homeassistant.components.lovelace.const import LOVELACE_DATA
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -439,3 +439,73 @@ async def test_a_set_up_left_open_does_not_block_the_next_and_one_household_only
     flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert flow["type"] is not FlowResultType.MENU
     hass.config_entries.flow.async_abort(flow["flow_id"])
+
+
+async def start_reconfigure(hass: HomeAssistant, entry_id: str) -> FlowResult:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry_id}
+    )
+
+
+def suggested(result: FlowResult) -> dict[str, Any]:
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def test_the_household_is_changed_later_and_its_file_written_again(
+    hass: HomeAssistant, config_dir: Path, batteries: list[str]
+) -> None:
+    result = await answer_until_install(hass)
+    result = await configure(hass, result, {})
+    await hass.async_block_till_done()
+    entry = result["result"]
+
+    result = await start_reconfigure(hass, entry.entry_id)
+    assert result["step_id"] == "household"
+    current = suggested(result)
+    assert current["p1_sensor"] == METER
+    assert current["tariff"] == "none"
+    assert current["batteries"] == battery_entry_ids(hass)
+    result = await configure(
+        hass,
+        result,
+        {"batteries": current["batteries"], "p1_sensor": METER, "tariff": "dynamic"},
+    )
+    assert suggested(result) == {"label_1": "Fase A", "label_2": "Fase B"}
+    result = await configure(hass, result, {"label_1": "Fase A", "label_2": "Zolder"})
+    result = await configure(hass, result, {"prices_entity": "sensor.day_ahead_prices"})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "household_updated"
+    written = written_household(config_dir)
+    assert [b["label"] for b in written["batteries"]] == ["Fase A", "Zolder"]
+    assert [b["prefix"] for b in written["batteries"]] == batteries
+    assert written["tariff"] == "dynamic"
+    assert entry.options["prices_entity"] == "sensor.day_ahead_prices"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 3  # two batteries, one household
+
+
+async def test_a_household_file_edited_by_hand_is_not_written_by_a_change(
+    hass: HomeAssistant,
+    config_dir: Path,
+    batteries: list[str],
+) -> None:
+    result = await answer_until_install(hass)
+    result = await configure(hass, result, {})
+    await hass.async_block_till_done()
+    household = config_dir / "packages" / HOUSEHOLD_FILE
+    edited = "".join(household.read_text(encoding="utf-8").splitlines(keepends=True)[1:])
+    household.write_text(edited, encoding="utf-8")  # the mark removed: the user's now
+
+    result = await start_reconfigure(hass, result["result"].entry_id)
+    result = await configure(
+        hass, result, {"batteries": battery_entry_ids(hass), "p1_sensor": METER, "tariff": "none"}
+    )
+    result = await configure(hass, result, {"label_1": "X", "label_2": "Y"})
+
+    assert result["reason"] == "household_file_kept"
+    assert household.read_text(encoding="utf-8") == edited
