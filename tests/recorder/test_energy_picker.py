@@ -9,9 +9,14 @@ charged or discharged.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from homeassistant.components.recorder.models import StatisticMeanType, StatisticMetaData
+from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -68,3 +73,37 @@ async def test_the_state_of_charge_is_offered_for_the_soc_field(
     state = hass.states.get(soc)
     assert state is not None
     assert state.attributes["device_class"] == "battery"
+
+
+async def test_old_capacity_statistics_give_the_documented_repair(
+    hass: HomeAssistant, simulator: Simulator, hass_ws_client: WebSocketGenerator
+) -> None:
+    # Statistics made while the capacity had a state class, as after an update (README,
+    # "Capacity sensors and long-term statistics").
+    remaining = f"sensor.{D828}_remaining_capacity"
+    metadata: dict[str, Any] = {
+        "mean_type": StatisticMeanType.ARITHMETIC,
+        "has_sum": False,
+        "name": None,
+        "source": "recorder",
+        "statistic_id": remaining,
+        "unit_of_measurement": "kWh",
+    }
+    if "unit_class" in StatisticMetaData.__annotations__:  # newer Home Assistant only
+        metadata["unit_class"] = "energy"
+    start = dt_util.utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    row = {"start": start, "mean": 2.5, "min": 2.5, "max": 2.5}
+    async_import_statistics(hass, metadata, [row])  # type: ignore[arg-type]
+    await simulator.add_battery(VENUS_E_D828)
+    await setup_entry(hass, config_entry_for(VENUS_E_D828))
+    await async_wait_recording_done(hass)
+
+    # What the frontend asks when Repairs or the statistics page opens.
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "recorder/update_statistics_issues"})
+    assert (await client.receive_json())["success"]
+
+    issue = ir.async_get(hass).async_get_issue("sensor", f"state_class_removed_{remaining}")
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.WARNING
+    assert issue.translation_placeholders == {"statistic_id": remaining}
