@@ -81,6 +81,12 @@ _LOGGER = logging.getLogger(__name__)
 
 CONF_DEVICE = "device"
 MANUAL_ENTRY = "manual"
+STEP_MANUAL = "manual"
+# The manual form introduced by why discovery offered no battery. A note in the description,
+# not a form error: Home Assistant shows errors in red, and nothing went wrong.
+STEP_MANUAL_NOTHING_FOUND = "manual_nothing_found"
+STEP_MANUAL_ALL_CONFIGURED = "manual_all_configured"
+STEP_MANUAL_PORT_IN_USE = "manual_port_in_use"
 STEP_SETTINGS = "settings"
 # The same form, with a warning about firmware that resets under polling.
 STEP_SETTINGS_RESET_PRONE = "settings_reset_prone"
@@ -188,12 +194,18 @@ def _validate_prefix(hass: HomeAssistant, prefix: str, entry_id: str | None) -> 
     return {}
 
 
-def _prefix_placeholders(hass: HomeAssistant, prefix: str, entry_id: str | None) -> dict[str, str]:
-    """What the settings forms say about a prefix: an example id and the ids in the way."""
+def _prefix_placeholders(
+    hass: HomeAssistant, prefix: str, fallback: str, entry_id: str | None
+) -> dict[str, str]:
+    """What the settings forms say about a prefix: an example id and the ids in the way.
+
+    While the prefix typed is unusable the example is built from `fallback` (the default or
+    current prefix): the descriptions use it in a sentence, which needs a real id.
+    """
     usable = is_valid_prefix(prefix) and len(prefix) <= MAX_PREFIX_LENGTH
     taken = taken_entity_ids(hass, prefix, entry_id) if usable else []
     return {
-        "example": f"sensor.{prefix}_state_of_charge" if usable else "-",
+        "example": f"sensor.{prefix if usable else fallback}_state_of_charge",
         "taken": ", ".join(taken[:3]) or "-",
         "max_length": str(MAX_PREFIX_LENGTH),
     }
@@ -208,8 +220,9 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with nothing found."""
         self._discovered: dict[str, DeviceInfo] = {}
-        # Why the manual form comes first: discovery could not run, or found nothing new.
-        self._discovery_note: str | None = None
+        # The manual form's step when discovery could not run or found nothing new: its
+        # description says which.
+        self._manual_step = STEP_MANUAL
         self._device: DeviceInfo | None = None
         self._port = DEFAULT_PORT
         # Set by a background discovery: the battery to confirm.
@@ -292,7 +305,7 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
         result = await async_discover(self.hass, DEFAULT_PORT)
         if result.blocked and not result.devices:
             _LOGGER.debug("Discovery skipped: port %s is in use", DEFAULT_PORT)
-            self._discovery_note = "discovery_port_in_use"
+            self._manual_step = STEP_MANUAL_PORT_IN_USE
             return
         configured = self._async_current_ids(include_ignore=False)
         self._discovered = {
@@ -301,14 +314,14 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
             if device.unique_id is not None and device.unique_id not in configured
         }
         if not self._discovered:
-            # Said plainly on the manual form: nothing answered, or only known batteries did.
-            self._discovery_note = "all_configured" if result.devices else "nothing_found"
+            # Said plainly on the manual form: nothing answered, or only known batteries did
+            # (an answer without a MAC is no battery that could be set up).
+            known = any(device.unique_id in configured for device in result.devices)
+            self._manual_step = STEP_MANUAL_ALL_CONFIGURED if known else STEP_MANUAL_NOTHING_FOUND
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Enter a battery's IP address and Open API port."""
         errors: dict[str, str] = {}
-        if user_input is None and self._discovery_note is not None:
-            errors["base"] = self._discovery_note
         if user_input is not None:
             self._device, errors = await async_probe_for_form(
                 self.hass, user_input[CONF_HOST], user_input[CONF_PORT]
@@ -318,9 +331,30 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
                 return await self._async_device_identified()
         host = user_input[CONF_HOST] if user_input else None
         port = user_input[CONF_PORT] if user_input else DEFAULT_PORT
+        # The note on why discovery offered nothing is for the first view; after an attempt
+        # the form is the plain one, with that attempt's error.
+        step_id = self._manual_step if user_input is None else STEP_MANUAL
         return self.async_show_form(
-            step_id="manual", data_schema=_connection_schema(host, port), errors=errors
+            step_id=step_id, data_schema=_connection_schema(host, port), errors=errors
         )
+
+    async def async_step_manual_nothing_found(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The manual form as shown when no battery answered the search."""
+        return await self.async_step_manual(user_input)
+
+    async def async_step_manual_all_configured(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The manual form as shown when only batteries that are set up answered."""
+        return await self.async_step_manual(user_input)
+
+    async def async_step_manual_port_in_use(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The manual form as shown when port 30000 was taken and nothing was searched."""
+        return await self.async_step_manual(user_input)
 
     async def _async_device_identified(self) -> ConfigFlowResult:
         """Stop for a battery that is configured already; follow one that moved."""
@@ -403,8 +437,9 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
         if fixed_in is not None:  # the reset warning comes first
             step_id = STEP_SETTINGS_RESET_PRONE
             poll_interval = max(poll_interval, RESET_PRONE_POLL_INTERVAL)
+        default_prefix = default_entity_prefix(device.model, device.unique_id)
         defaults: dict[str, Any] = {
-            CONF_ENTITY_PREFIX: default_entity_prefix(device.model, device.unique_id),
+            CONF_ENTITY_PREFIX: default_prefix,
             CONF_RATED_CAPACITY: default_rated_capacity(device.model),
             CONF_POLL_INTERVAL: poll_interval,
             CONF_TIMEOUT: DEFAULT_TIMEOUT,
@@ -434,7 +469,9 @@ class MarstekConfigFlow(HouseholdSteps, domain=DOMAIN):
                 "firmware": str(device.firmware),
                 "fixed_in": str(fixed_in or ""),
                 "interval": str(poll_interval),
-                **_prefix_placeholders(self.hass, defaults[CONF_ENTITY_PREFIX], None),
+                **_prefix_placeholders(
+                    self.hass, defaults[CONF_ENTITY_PREFIX], default_prefix, None
+                ),
             },
         )
 
@@ -505,6 +542,8 @@ class MarstekOptionsFlow(OptionsFlowWithReload):
                 "name": entry.title,
                 "host": entry.data[CONF_HOST],
                 "prefix": old_prefix,
-                **_prefix_placeholders(self.hass, defaults[CONF_ENTITY_PREFIX], entry.entry_id),
+                **_prefix_placeholders(
+                    self.hass, defaults[CONF_ENTITY_PREFIX], old_prefix, entry.entry_id
+                ),
             },
         )

@@ -79,12 +79,16 @@ def _power(key: str, attribute: str, *, ct: bool = False) -> MarstekSensorDescri
 
 
 def _capacity(key: str, *, free: bool) -> MarstekSensorDescription:
-    """Energy stored (or room left) in kWh, from the SOC and the rated capacity."""
+    """Energy stored (or room left) in kWh, from the SOC and the rated capacity.
+
+    No state class, so no long-term statistics: the Energy dashboard's battery dialog offers
+    every kWh statistic, mean or sum, as energy charged or discharged. The SOC's statistics
+    hold the same history.
+    """
     return MarstekSensorDescription(
         key=key,
         translation_key=key,
         device_class=SensorDeviceClass.ENERGY_STORAGE,
-        state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
         value_fn=lambda data: _capacity_part(data, free=free),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -62,6 +63,27 @@ def test_the_options_dialog(page: Page, household: RunningHousehold, visits: Vis
     page.wait_for_timeout(300)
     record = visits.check(page, "options dialog", full_page=False)
     assert first["ble_mac"][-4:] in record.text  # the dialog names the battery it edits
+
+
+def test_the_options_dialog_gives_a_real_example_after_a_bad_prefix(
+    page: Page, household: RunningHousehold, visits: Visits
+) -> None:
+    page.goto(household.url + "/config/integrations/integration/marstek_rotation")
+    wait_for_frontend(page)
+    first = household.batteries[0]
+    row = page.locator("ha-config-entry-row").filter(has_text=first["ble_mac"][-4:]).first
+    row.get_by_role("button", name="Configure").click()
+    submit = page.get_by_role("button", name="Submit")
+    submit.wait_for(timeout=30_000)
+    page.locator("ha-selector-text input").first.fill("Home Battery")
+    submit.click()
+    page.get_by_text("Use only lowercase letters").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    record = visits.check(page, "options dialog - invalid prefix", full_page=False)
+    # The example is the id as it is now (the prefix typed makes no id), never a bare "-".
+    assert f"for example sensor.{first['prefix']}_state_of_charge." in record.text
+    assert not re.search(r"example \S* ?-[ .]", record.text), record.screenshot
+    page.keyboard.press("Escape")
 
 
 def test_the_actions_in_developer_tools(

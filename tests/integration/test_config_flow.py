@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -18,9 +19,10 @@ from unittest.mock import patch
 import pytest
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, valid_entity_id
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.marstek_rotation import config_flow
@@ -55,6 +57,7 @@ D828_SOC = f"sensor.{D828_PREFIX}_state_of_charge"
 FAKE_HOST = "127.0.0.9"
 MOVED_HOST = "127.0.0.5"
 FAST_TIMEOUT = 0.3
+LANGUAGES = ("en", "nl", "fr", "de")
 
 type Answer = Callable[[dict[str, Any]], bytes | None]
 
@@ -83,16 +86,30 @@ def settings(prefix: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def options_placeholders(example_prefix: str | None, taken: str = "-") -> dict[str, str]:
+def options_placeholders(example_prefix: str, taken: str = "-") -> dict[str, str]:
     """What the options form says: the battery, its current prefix, an example id."""
     return {
         "name": "Marstek VenusE d828",
         "host": "127.0.0.2",
         "prefix": D828_PREFIX,
-        "example": f"sensor.{example_prefix}_state_of_charge" if example_prefix else "-",
+        "example": f"sensor.{example_prefix}_state_of_charge",
         "taken": taken,
         "max_length": "64",
     }
+
+
+async def rendered_description(
+    hass: HomeAssistant,
+    language: str,
+    category: str,
+    step_id: str,
+    placeholders: dict[str, str] | None,
+) -> str:
+    """A form's description as Home Assistant's translations give it, placeholders filled."""
+    translations = await async_get_translations(hass, language, category, {DOMAIN})
+    text = translations[f"component.{DOMAIN}.{category}.step.{step_id}.description"]
+    values = placeholders or {}
+    return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], text)
 
 
 def address(host: str, port: int = PORT) -> dict[str, Any]:
@@ -131,11 +148,18 @@ async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
-async def start_manual_flow(hass: HomeAssistant) -> FlowResult:
-    """A user flow whose discovery offers no battery, so it opens on the manual form."""
+async def start_manual_flow(
+    hass: HomeAssistant, step_id: str = "manual_nothing_found"
+) -> FlowResult:
+    """A user flow whose discovery offers no battery, so it opens on the manual form.
+
+    `step_id` is the manual form whose description says why: nothing answered, or only
+    batteries that are set up did.
+    """
     result = await start_user_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "manual"
+    assert result["step_id"] == step_id
+    assert result["errors"] == {}
     return result
 
 
@@ -304,8 +328,11 @@ async def test_only_known_batteries_answered_is_said_on_the_manual_form(
     result = await start_user_flow(hass)
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "manual"
-    assert result["errors"] == {"base": "all_configured"}
+    # Said in the form's description: nothing went wrong, so there is no (red) error.
+    assert result["step_id"] == "manual_all_configured"
+    assert result["errors"] == {}
+    plain = await rendered_description(hass, "en", "config", "manual", None)
+    assert await rendered_description(hass, "en", "config", str(result["step_id"]), None) != plain
     assert form_defaults(result) == {CONF_PORT: PORT}  # no host suggested
     # The broadcast did reach the battery: it answered, and was filtered out.
     assert set(battery.method_counts()) == {"Marstek.GetDevice"}
@@ -317,10 +344,11 @@ async def test_no_answer_at_all_is_said_on_the_manual_form(
     result = await start_user_flow(hass)
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "manual"
-    assert result["errors"] == {"base": "nothing_found"}
+    assert result["step_id"] == "manual_nothing_found"
+    assert result["errors"] == {}
     # The note is for the first view only; a wrong address then gets its own error.
     result = await configure(hass, result, address("127.0.0.9"))
+    assert result["step_id"] == "manual"
     assert result["errors"] == {"base": "cannot_connect"}
 
 
@@ -370,8 +398,8 @@ async def test_discovery_with_the_port_in_use_falls_back_to_manual(
     with occupied_port(PORT):
         result = await start_user_flow(hass)
         assert result["type"] is FlowResultType.FORM
-        assert result["step_id"] == "manual"
-        assert result["errors"] == {"base": "discovery_port_in_use"}
+        assert result["step_id"] == "manual_port_in_use"
+        assert result["errors"] == {}
         assert battery.method_counts() == {}  # nothing was broadcast
 
         result = await configure(hass, result, address("127.0.0.2"))
@@ -391,7 +419,7 @@ async def test_manual_cannot_connect_then_recovers(
 ) -> None:
     battery = await simulator.add_battery(VENUS_E_D828, quirks=Quirks(silent=True))
     result = await start_user_flow(hass)
-    assert result["step_id"] == "manual"  # a silent battery is not discovered either
+    assert result["step_id"] == "manual_nothing_found"  # a silent battery is not found either
 
     result = await configure(hass, result, address("127.0.0.2"))
     assert result["type"] is FlowResultType.FORM
@@ -410,7 +438,7 @@ async def test_manual_cannot_connect_then_recovers(
 
 @pytest.mark.parametrize(
     ("method", "first_step"),
-    [("Marstek.GetDevice", "manual"), ("ES.GetMode", "user")],
+    [("Marstek.GetDevice", "manual_nothing_found"), ("ES.GetMode", "user")],
     ids=["get_device", "get_mode"],
 )
 async def test_manual_error_reply_is_not_marstek(
@@ -615,7 +643,7 @@ async def test_already_configured(hass: HomeAssistant, simulator: Simulator) -> 
     entry = config_entry_for(VENUS_E_D828)
     entry.add_to_hass(hass)
 
-    result = await start_manual_flow(hass)
+    result = await start_manual_flow(hass, "manual_all_configured")
     result = await configure(hass, result, address("127.0.0.2"))
 
     assert result["type"] is FlowResultType.ABORT
@@ -630,7 +658,8 @@ async def test_moved_battery_updates_the_entry(hass: HomeAssistant, simulator: S
     assert entry.state is ConfigEntryState.LOADED
     await battery.move_to(MOVED_HOST)  # DHCP gave it another address
 
-    result = await start_manual_flow(hass)  # configured, so not offered by discovery
+    # Configured, so not offered by discovery.
+    result = await start_manual_flow(hass, "manual_all_configured")
     result = await configure(hass, result, address(MOVED_HOST))
 
     assert result["type"] is FlowResultType.ABORT
@@ -678,6 +707,8 @@ async def test_settings_invalid_prefix_then_recovers(
         assert result["step_id"] == "settings_shared_channel"  # a Venus E 2.0
         assert result["errors"] == {CONF_ENTITY_PREFIX: "invalid_prefix"}, bad
         assert result["description_placeholders"]["taken"] == "-"
+        # The example is built from the default prefix while the one typed is unusable.
+        assert result["description_placeholders"]["example"] == D828_SOC
         # What was entered is kept.
         assert form_defaults(result)[CONF_ENTITY_PREFIX] == bad
         assert form_defaults(result)[CONF_RATED_CAPACITY] == 10.0
@@ -685,6 +716,24 @@ async def test_settings_invalid_prefix_then_recovers(
     result = await finish_settings(hass, result, settings("home_battery"))
     assert result["options"][CONF_ENTITY_PREFIX] == "home_battery"
     assert hass.states.get("sensor.home_battery_state_of_charge") is not None
+
+
+async def test_settings_example_reads_in_every_language_after_a_bad_prefix(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"device": "acd92968d828"})
+
+    for bad in ("Home Battery", "b" * 240):
+        result = await configure(hass, result, settings(bad))
+        assert result["errors"], bad
+        placeholders = result["description_placeholders"]
+        for language in LANGUAGES:
+            text = await rendered_description(
+                hass, language, "config", str(result["step_id"]), placeholders
+            )
+            assert D828_SOC in text, (bad, language, text)
 
 
 async def test_settings_prefix_too_long_then_recovers(
@@ -1003,7 +1052,8 @@ async def test_options_invalid_prefix_then_recovers(
     result = await configure_options(hass, result, settings("Home Battery", poll_interval=45))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_ENTITY_PREFIX: "invalid_prefix"}
-    assert result["description_placeholders"] == options_placeholders(None)
+    # The example stays a real id (the current prefix's) while the prefix typed is unusable.
+    assert result["description_placeholders"] == options_placeholders(D828_PREFIX)
     assert form_defaults(result)[CONF_ENTITY_PREFIX] == "Home Battery"
     assert form_defaults(result)[CONF_POLL_INTERVAL] == 45
     assert entry.options[CONF_ENTITY_PREFIX] == D828_PREFIX
@@ -1013,6 +1063,27 @@ async def test_options_invalid_prefix_then_recovers(
     await hass.async_block_till_done()
     assert entry.options[CONF_POLL_INTERVAL] == 45
     assert registry_ids_start_with(hass, entry, D828_PREFIX)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_options_example_reads_after_a_bad_prefix(
+    hass: HomeAssistant, simulator: Simulator, language: str
+) -> None:
+    await simulator.add_battery(VENUS_E_D828)
+    entry = await setup_entry(hass, config_entry_for(VENUS_E_D828))
+
+    result = await start_options(hass, entry)
+    result = await configure_options(hass, result, settings("Home Battery"))
+    assert result["errors"] == {CONF_ENTITY_PREFIX: "invalid_prefix"}
+    text = await rendered_description(
+        hass, language, "options", "init", result["description_placeholders"]
+    )
+    # The description's example is the id as it is now, never a bare "-".
+    assert D828_SOC in text, text
+    assert valid_entity_id(result["description_placeholders"]["example"])
+
+    result = await configure_options(hass, result, settings("home_battery"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_options_prefix_in_use_then_recovers(

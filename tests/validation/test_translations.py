@@ -54,17 +54,8 @@ def _keyword_strings(name: str) -> set[str]:
     return found
 
 
-def _strings_in(node: ast.expr) -> set[str]:
-    """The string constants an expression can evaluate to (`"a" if x else "b"` gives both)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return {node.value}
-    if isinstance(node, ast.IfExp):
-        return _strings_in(node.body) | _strings_in(node.orelse)
-    return set()
-
-
 def _error_keys_in_code() -> set[str]:
-    """Form error keys: CannotProbeError("..."), `{field: "..."}` error dicts, discovery notes."""
+    """Form error keys: CannotProbeError("...") and `{field: "..."}` error dicts."""
     found: set[str] = set()
     source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
     for node in ast.walk(ast.parse(source)):
@@ -82,11 +73,6 @@ def _error_keys_in_code() -> set[str]:
                 and isinstance(value.value, str)
                 and value.value.endswith(("_prefix", "_in_use", "_taken", "_long"))
             )
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Attribute) and target.attr == "_discovery_note"
-            for target in node.targets
-        ):
-            found |= _strings_in(node.value)
     return found
 
 
@@ -114,11 +100,29 @@ def test_translation_keys_passed_to_exceptions_exist() -> None:
 def test_config_flow_errors_and_aborts_exist() -> None:
     errors = _error_keys_in_code()
     assert {"cannot_connect", "not_marstek", "invalid_host", "port_in_use", "unknown"} <= errors
-    assert {"nothing_found", "all_configured", "prefix_too_long"} <= errors
+    assert {"prefix_in_use", "entity_ids_taken", "prefix_too_long"} <= errors
     assert errors <= set(STRINGS["config"]["error"])
     source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
     aborts = set(re.findall(r'reason="(\w+)"', source)) | {"already_configured"}
     assert aborts <= set(STRINGS["config"]["abort"])
+
+
+def test_every_config_flow_form_has_a_title_and_description() -> None:
+    source = (INTEGRATION / "config_flow.py").read_text(encoding="utf-8")
+    steps = set(re.findall(r'^STEP_\w+ = "(\w+)"', source, re.MULTILINE))
+    steps |= set(re.findall(r'step_id="(\w+)"', source)) - {"init"}  # init: the options flow
+    # Why discovery offered no battery is said by these forms' descriptions.
+    assert {"manual_nothing_found", "manual_all_configured", "manual_port_in_use"} <= steps
+    for step in steps:
+        texts = STRINGS["config"]["step"][step]
+        assert texts["title"], step
+        assert texts["description"], step
+
+
+def test_discovery_notes_are_no_form_errors() -> None:
+    # Home Assistant shows form errors in red: nothing answering a search is no error.
+    notes = {"nothing_found", "all_configured", "discovery_port_in_use"}
+    assert not notes & set(STRINGS["config"]["error"])
 
 
 def test_every_entity_description_has_a_name() -> None:
