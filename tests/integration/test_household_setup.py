@@ -405,7 +405,7 @@ async def test_no_menu_before_the_first_battery(hass: HomeAssistant, config_dir:
         )
         result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "manual"
+    assert result["step_id"] == "manual_nothing_found"  # the manual form, saying why
 
 
 async def _nothing_found(*_: object) -> Any:
