@@ -30,6 +30,8 @@ def test_every_battery_set_up_is_a_note_on_the_manual_form(
         confirm = page.get_by_role("button", name="OK")
         confirm.wait_for(timeout=30_000)
         confirm.click()
+        # With batteries set up the flow first asks: another battery, or the household.
+        page.get_by_text("Add a battery", exact=True).click()
         page.get_by_role("button", name="Submit").wait_for(timeout=30_000)
         page.wait_for_timeout(300)  # the dialog's own animation
         record = visits.check(page, "add battery - every battery set up", full_page=False)
