@@ -72,7 +72,9 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         )
         self.client = client
         self._report_reachability = report_reachability
-        # Set while no poll is under way: a read after a write waits for one that is.
+        # Polls under way (a refresh someone asked for can overlap a timed one); a read after
+        # a write waits for them rather than doubling them (after_write.py).
+        self._polls = 0
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -99,11 +101,14 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         await self._idle.wait()
 
     async def _async_update_data(self) -> MarstekData:
+        self._polls += 1
         self._idle.clear()
         try:
             return await self._async_poll()
         finally:
-            self._idle.set()
+            self._polls -= 1
+            if not self._polls:
+                self._idle.set()
 
     async def _async_poll(self) -> MarstekData:
         try:
