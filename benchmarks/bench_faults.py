@@ -3,44 +3,21 @@
 These figures need Home Assistant: they come from scenario tests that run the real integration
 against simulated batteries with time moved by the test clock (tests/integration/
 test_fault_figures.py and test_hostile.py). This benchmark runs them with pytest in a child
-process and collects the `FIGURE|label|value|unit|target` lines they print. The tests assert
-the targets too; here the figures are only reported.
+process and collects the `FIGURE|label|value|unit|target` lines they print (scenario_figures.py).
+The tests assert the targets too; here the figures are only reported.
 """
 
 from __future__ import annotations
 
-import asyncio
-import re
-import sys
-from pathlib import Path
-
 from .results import Result
+from .scenario_figures import collect
 from .settings import Settings
 
 NAME = "faults"
 TITLE = "dead batteries, shared re-discovery and hostile readings in Home Assistant"
 
-_REPO_ROOT = Path(__file__).resolve().parents[1]
 _SCENARIOS = "tests/integration/test_fault_figures.py"
 _HOSTILE = "tests/integration/test_hostile.py"
-_AT_MOST = re.compile(r"^<=\s*([0-9.]+)$")
-
-
-def _met(value: float, target: str) -> bool | None:
-    match = _AT_MOST.match(target.strip())
-    return None if match is None else value <= float(match.group(1))
-
-
-def _parse(output: str, result: Result) -> int:
-    count = 0
-    for line in output.splitlines():
-        if not line.startswith("FIGURE|"):
-            continue
-        _, label, value, unit, target = line.split("|", 4)
-        number = float(value)
-        result.add(label, number, unit, target=target, met=_met(number, target))
-        count += 1
-    return count
 
 
 async def run(settings: Settings) -> Result:
@@ -48,26 +25,5 @@ async def run(settings: Settings) -> Result:
     result = Result(NAME, TITLE)
     files = [_HOSTILE] if settings.quick else [_SCENARIOS, _HOSTILE]
     result.parameters = {"scenarios": ", ".join(files), "simulated": "1 to 24 hours each"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "pytest",
-        *files,
-        "-q",
-        "-s",
-        "-p",
-        "no:cacheprovider",
-        "--no-cov",
-        cwd=_REPO_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    text = output.decode(errors="replace")
-    found = _parse(text, result)
-    summary = [line for line in text.splitlines() if " passed" in line or " failed" in line]
-    result.notes.append(f"scenario tests: {summary[-1].strip() if summary else 'no summary'}")
-    if process.returncode != 0 or not found:
-        tail = " | ".join(text.strip().splitlines()[-5:])
-        result.error = f"the scenario tests did not pass (exit {process.returncode}): {tail}"
+    await collect(result, files)
     return result

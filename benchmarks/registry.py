@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from . import (
+    bench_after_write,
     bench_cpu,
     bench_discovery,
     bench_faults,
@@ -41,5 +42,6 @@ BENCHMARKS: tuple[Benchmark, ...] = tuple(
         bench_faults,
         bench_refresh,
         bench_planner,
+        bench_after_write,
     )
 )

@@ -9,6 +9,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 
+from .after_write import ReadAfterWrite
 from .const import CONF_BLE_MAC, CONF_MODEL, CONF_TIMEOUT, DOMAIN
 from .control import BatteryControl
 from .coordinator import MarstekCoordinator
@@ -91,7 +92,16 @@ async def _async_start(hass: HomeAssistant, entry: MarstekConfigEntry) -> Marste
     except BaseException:
         await async_release_transport(hass, local)
         raise
-    return MarstekRuntimeData(client, coordinator, BatteryControl(coordinator, client), local)
+    read_after_write = ReadAfterWrite(
+        coordinator,
+        lambda: client.quiet_remaining,
+        # Cancelled when the entry unloads, like its timed polls.
+        lambda read: entry.async_create_background_task(
+            hass, read, f"{DOMAIN} {entry.title} read after a write"
+        ),
+    )
+    control = BatteryControl(coordinator, client, read_after_write)
+    return MarstekRuntimeData(client, coordinator, control, local)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> bool:

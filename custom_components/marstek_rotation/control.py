@@ -2,18 +2,17 @@
 
 A multi-datagram write (clearing ten slots) must not interleave with another write to the same
 battery, so every write takes this battery's lock. The mode a write sets is published at once;
-the next poll, after the library's quiet period, reads it back and replaces it.
+the battery's next poll is moved to just after the library's quiet period (after_write.py), and
+reads it back, with the power the new mode brought, and replaces it.
 
 Two answers need that read to be understood (issue 16):
 - `set_result: false` is a refusal, but also what batteries answer when the mode is already
-  active or they are busy. For a mode switch (Auto, AI, Manual) the coordinator's poll is
-  brought forward to just after the quiet period: it reads the wanted mode, and the write was a
-  no-op (no error, nothing to retry), or it does not, and the refusal stands. The poll after
-  it comes one interval later, so no read is added.
+  active or they are busy. For a mode switch (Auto, AI, Manual) the write waits for the same
+  moved poll: it reads the wanted mode, and the write was a no-op (no error, nothing to
+  retry), or it does not, and the refusal stands.
 - `set_result: true` does not mean the battery kept the mode: some firmware drops Passive
-  silently, or reverts Manual. The regular poll after the quiet period shows the real mode;
-  when it is not the written one, one WARNING line says so (DEBUG for repeats until a write
-  holds again).
+  silently, or reverts Manual. The poll after the quiet period shows the real mode; when it is
+  not the written one, one WARNING line says so (DEBUG for repeats until a write holds again).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from functools import partial
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .after_write import ReadAfterWrite
 from .const import DEFAULT_PASSIVE_DURATION, DEFAULT_PASSIVE_POWER
 from .data import MarstekData
 from .pymarstek import ManualSlot, MarstekClient, MarstekDeviceError, OperatingMode
@@ -53,11 +53,15 @@ class BatteryControl:
     """The write side of one battery, and the passive settings its number entities hold."""
 
     def __init__(
-        self, coordinator: DataUpdateCoordinator[MarstekData], client: MarstekClient
+        self,
+        coordinator: DataUpdateCoordinator[MarstekData],
+        client: MarstekClient,
+        read_after_write: ReadAfterWrite,
     ) -> None:
         """Nothing is sent until a write method is called."""
         self._coordinator = coordinator
         self._client = client
+        self._read_after_write = read_after_write
         self._lock = asyncio.Lock()
         # Set by the passive number entities; used when the select chooses Passive.
         self.passive_power = DEFAULT_PASSIVE_POWER
@@ -109,8 +113,8 @@ class BatteryControl:
     async def async_write_setting(self, write: Callable[[], Awaitable[None]]) -> None:
         """Write a battery setting (depth of discharge, LED, Bluetooth) under the write lock.
 
-        Settings leave the mode alone, so nothing is shown or checked by the next poll; the
-        library's quiet period still holds the next read back.
+        Settings leave the mode alone and nothing `ES.GetMode` reads, so nothing is shown or
+        checked, and the poll is not moved; the library's quiet period still holds it back.
         """
         async with self._lock:
             await write()
@@ -123,7 +127,7 @@ class BatteryControl:
         passive_duration: int | None = None,
         no_op_possible: bool = False,
     ) -> None:
-        """Run `write` under the lock, then show `mode` until the next poll.
+        """Run `write` under the lock, show `mode`, move the next poll to after the quiet period.
 
         Raises:
             MarstekError: the write failed (validation errors come before anything is sent);
@@ -136,7 +140,8 @@ class BatteryControl:
             except MarstekDeviceError as err:
                 if not (no_op_possible and err.set_result_false):
                     raise
-                if not await self._async_reads_mode(mode, started, self._coordinator.data):
+                answered = time.monotonic()
+                if not await self._async_reads_mode(mode, answered, self._coordinator.data):
                     raise
                 _LOGGER.debug(
                     "%s answered set_result false to %s and reads %s: already active, "
@@ -153,13 +158,18 @@ class BatteryControl:
         shown = None if data is None else replace(data, status=replace(data.status, mode=mode))
         self._expect(_Written(mode, started, until, shown))
         if shown is not None:
-            self._coordinator.async_set_updated_data(shown)
+            # Not `async_set_updated_data`: that would schedule a timed poll an interval from
+            # now, and with an interval shorter than the quiet period it would double the read.
+            self._coordinator.data = shown
+            self._coordinator.async_update_listeners()
+        self._read_after_write.after_write()
 
     async def _async_reads_mode(
         self, mode: OperatingMode, since: float, before: MarstekData | None
     ) -> bool:
-        """Bring the next poll forward (it waits out the quiet period); does it show `mode`?"""
-        await self._coordinator.async_refresh()
+        """Wait for the moved poll (after the quiet period); does it show `mode`?"""
+        # Shielded: the read is the battery's next poll, whoever stops waiting for it.
+        await asyncio.shield(self._read_after_write.after_write())
         data = self._coordinator.data
         return (
             self._coordinator.last_update_success

@@ -4,11 +4,13 @@ Its one job is to poll and publish `MarstekData`. When polls go unanswered, `Ava
 decides how long the last values stay and how often the battery is asked (availability.py);
 the coordinator tells whoever `__init__` wired in (the port's finder) when the battery goes
 away and comes back, and keeps the repair issues in step (repairs.py). Writes go through
-`BatteryControl` (control.py).
+`BatteryControl` (control.py); `ReadAfterWrite` (after_write.py) moves the next poll to just
+after a write's quiet period.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import timedelta
@@ -70,6 +72,11 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         )
         self.client = client
         self._report_reachability = report_reachability
+        # Polls under way (a refresh someone asked for can overlap a timed one); a read after
+        # a write waits for them rather than doubling them (after_write.py).
+        self._polls = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def _async_setup(self) -> None:
         """Read the battery's identity once; never part of routine polling."""
@@ -84,7 +91,26 @@ class MarstekCoordinator(DataUpdateCoordinator[MarstekData]):
         fixed_in = reset_prone_fixed_in(self.device.model, self.device.firmware_version)
         async_update_firmware_issue(self.hass, self.config_entry, self.device, fixed_in)
 
+    @property
+    def poll_under_way(self) -> bool:
+        """True from a poll's start (waiting out a quiet period included) to its end."""
+        return not self._idle.is_set()
+
+    async def async_poll_finished(self) -> None:
+        """Return when no poll is under way (at once when none is)."""
+        await self._idle.wait()
+
     async def _async_update_data(self) -> MarstekData:
+        self._polls += 1
+        self._idle.clear()
+        try:
+            return await self._async_poll()
+        finally:
+            self._polls -= 1
+            if not self._polls:
+                self._idle.set()
+
+    async def _async_poll(self) -> MarstekData:
         try:
             status = await self.client.get_mode()
         except MarstekError as err:

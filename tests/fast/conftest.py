@@ -8,6 +8,7 @@ tests/integration keep covering the library, the transport and the simulator end
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from unittest.mock import AsyncMock, MagicMock, PropertyMock, patch
 
 import pytest
@@ -105,8 +106,15 @@ def mock_marstek_client(
         client.timeout = 1.0
         client.get_device.return_value = DEVICE
         client.get_mode.return_value = STATUS
+
+        # The battery keeps a mode it is switched to: the read after the write shows it.
+        def keep_mode(mode: OperatingMode, **_: object) -> None:
+            client.get_mode.return_value = replace(client.get_mode.return_value, mode=mode)
+
+        client.set_mode.side_effect = keep_mode
         type(client).power_limit = PropertyMock(return_value=2500)
         type(client).last_response_time = PropertyMock(return_value=0.0)
+        type(client).quiet_remaining = PropertyMock(return_value=0.0)
         type(client).local_address = PropertyMock(return_value=("127.0.0.1", PORT))
         type(client).stats = PropertyMock(
             return_value=TransportStats(sent=2, received=2, replies=2)

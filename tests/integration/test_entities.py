@@ -160,7 +160,9 @@ async def test_select_writes_each_mode_to_the_battery(
     state = hass.states.get(select_id)
     assert state is not None
     assert state.state == "passive"  # optimistic, before any read
-    assert battery.method_counts() == {"ES.SetMode": 1}
+    # The next poll, moved to just after the quiet period (none here), reads it back.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert battery.method_counts() == {"ES.SetMode": 1, "ES.GetMode": 1}
 
     await select_mode(hass, "manual")
     assert battery.mode == "Manual"

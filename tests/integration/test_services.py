@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -26,6 +28,7 @@ CLEAR_MANUAL_SCHEDULES = "clear_manual_schedules"
 SET_PASSIVE_MODE = "set_passive_mode"
 
 SET_MODE = "ES.SetMode"
+READ = "ES.GetMode"
 EMPTY_SLOT = ManualSlot()  # what a slot the battery was never given holds
 D828 = default_entity_prefix(VENUS_E_D828.model, VENUS_E_D828.ble_mac)
 E3_9A7D = default_entity_prefix(VENUS_E3_9A7D.model, VENUS_E3_9A7D.ble_mac)
@@ -92,6 +95,15 @@ def cleared_message(message: dict[str, Any], time_num: int) -> dict[str, Any]:
     )
 
 
+async def after_the_read(hass: HomeAssistant, battery: SimulatedBattery) -> Counter[str]:
+    """What the battery received, once the read that follows a call's writes is back.
+
+    The battery's next poll moves to just after a write's quiet period (none in these tests).
+    """
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return battery.method_counts()
+
+
 def slots_except(slots: tuple[ManualSlot, ...], index: int) -> list[ManualSlot]:
     return [slot for number, slot in enumerate(slots) if number != index]
 
@@ -141,7 +153,7 @@ async def test_set_manual_schedule_writes_exactly_the_slot_asked(
 
     assert response is None
     messages = set_mode_messages(battery)
-    assert battery.method_counts() == {SET_MODE: 1}
+    assert await after_the_read(hass, battery) == {SET_MODE: 1, READ: 1}
     assert messages == [
         manual_message(
             messages[0], time_num=3, start="22:00", end="06:00", week_set=127, power=-800, enable=1
@@ -243,7 +255,7 @@ async def test_any_entity_of_the_battery_targets_it(
 
     await call(hass, SET_MANUAL_SCHEDULE, {**SLOT_3, "power": 450}, {"entity_id": entity_id})
 
-    assert battery.method_counts() == {SET_MODE: 1}
+    assert await after_the_read(hass, battery) == {SET_MODE: 1, READ: 1}
     assert battery.manual_slots[3] == ManualSlot("22:00", "06:00", 127, 450, enabled=True)
     # The other battery is not touched.
     assert other.received == []
@@ -289,8 +301,9 @@ async def test_two_batteries_in_one_call(hass: HomeAssistant, simulator: Simulat
         return_response=True,
     )
     assert both == {"batteries": {D828: {"success": True, "error": None}}}
-    assert first.method_counts() == {SET_MODE: 2}
-    assert second.method_counts() == {SET_MODE: 1}
+    # One read after each call's write (no quiet period here).
+    assert await after_the_read(hass, first) == {SET_MODE: 2, READ: 2}
+    assert await after_the_read(hass, second) == {SET_MODE: 1, READ: 1}
     assert second_entry.state is ConfigEntryState.LOADED
 
 
@@ -310,7 +323,9 @@ async def test_clear_writes_all_ten_slots_disabled(
     await call(hass, CLEAR_MANUAL_SCHEDULES, target=target)
 
     messages = set_mode_messages(battery)
-    assert battery.method_counts() == {SET_MODE: 10}
+    # Ten datagrams, one read after the last.
+    assert await after_the_read(hass, battery) == {SET_MODE: 10, READ: 1}
+    assert battery.received[-1].method == READ
     assert messages == [cleared_message(message, n) for n, message in enumerate(messages)]
     assert len({message["id"] for message in messages}) == 10
     assert battery.manual_slots == (ManualSlot("00:00", "00:00", 0, 0, enabled=False),) * 10
@@ -331,10 +346,9 @@ async def test_clear_runs_batteries_in_parallel(
     started = time.perf_counter()
     await call(hass, CLEAR_MANUAL_SCHEDULES, target=first_target)
     single = time.perf_counter() - started
-    gaps = [
-        b.loop_time - a.loop_time for a, b in zip(first.received, first.received[1:], strict=False)
-    ]
-    assert first.method_counts() == {SET_MODE: 10}
+    assert await after_the_read(hass, first) == {SET_MODE: 10, READ: 1}
+    writes = [d for d in first.received if d.method == SET_MODE]
+    gaps = [b.loop_time - a.loop_time for a, b in pairwise(writes)]
     first.clear_received()
     await asyncio.sleep(pacing)
 
@@ -378,7 +392,7 @@ async def test_set_passive_mode_holds_the_power(hass: HomeAssistant, simulator: 
 
     assert response is None
     [message] = set_mode_messages(battery)
-    assert battery.method_counts() == {SET_MODE: 1}
+    assert await after_the_read(hass, battery) == {SET_MODE: 1, READ: 1}
     assert message == {
         "id": message["id"],
         "method": SET_MODE,
@@ -402,7 +416,7 @@ async def test_set_passive_mode_holds_the_power(hass: HomeAssistant, simulator: 
             assert state.state == "passive", entity_id
         await entry.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
-    assert battery.method_counts() == {SET_MODE: 1, "ES.GetMode": 2}
+    assert battery.method_counts() == {SET_MODE: 1, READ: 1 + 2}
 
 
 async def test_set_passive_mode_accepts_the_model_limits(
@@ -721,7 +735,7 @@ async def test_response_reports_success_per_battery(
         }, service
 
     for battery in (first, second):
-        assert battery.method_counts() == {SET_MODE: 1 + 10 + 1}
+        assert await after_the_read(hass, battery) == {SET_MODE: 1 + 10 + 1, READ: 3}
         assert battery.mode == "Passive"
 
 

@@ -331,7 +331,9 @@ async def test_quiet_period_protects_a_write_from_firmware_revert(
         patient = MarstekClient(transport, HOST, device_port, quiet_period=0.4)
         await patient.set_mode(OperatingMode.AI)
         assert transport.quiet_remaining(HOST) > 0.3
+        assert 0.3 < patient.quiet_remaining <= 0.4  # the transport's, for this battery
         assert (await patient.get_mode()).mode is OperatingMode.AI
+        assert patient.quiet_remaining == 0.0
     assert battery.mode == "AI"
 
 

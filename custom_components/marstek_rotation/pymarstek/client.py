@@ -114,6 +114,11 @@ class MarstekClient:
         return self._transport.last_response_time(self._host)
 
     @property
+    def quiet_remaining(self) -> float:
+        """Seconds before this battery may be read again after a write (0.0: now)."""
+        return self._transport.quiet_remaining(self._host)
+
+    @property
     def stats(self) -> TransportStats:
         """The shared transport's counters (every battery on it together)."""
         return self._transport.stats
