@@ -16,7 +16,11 @@ from .coordinator import MarstekCoordinator
 from .finder import async_get_finder, async_release_finder
 from .household_model import CONF_KIND, KIND_HOUSEHOLD
 from .household_removal import async_say_what_stays
-from .household_setup import async_check_household, async_clear_household_issues
+from .household_setup import (
+    async_check_household,
+    async_clear_household_issues,
+    async_start_notifications,
+)
 from .local_network import async_local_address_for
 from .pymarstek import MarstekClient, MarstekTransportError
 from .repairs import async_delete_issues
@@ -52,6 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MarstekConfigEntry) -> b
     """
     if _is_household(entry):
         await async_check_household(hass, entry)
+        async_start_notifications(hass, entry)
         return True
     entry.runtime_data = await _async_start(hass, entry)
     async_get_finder(hass, entry.data[CONF_PORT]).async_add_user(entry.entry_id)

@@ -78,3 +78,6 @@ ENTITY_KEYS: Final[dict[Platform, tuple[str, ...]]] = {
     # Only where the model and firmware answer the settings writes (pymarstek.supports_settings).
     Platform.SWITCH: ("led", "bluetooth_advertising"),
 }
+
+# Fired when a battery refuses a write: the household's notifications listen for it.
+EVENT_WRITE_REFUSED: Final = f"{DOMAIN}_write_refused"

@@ -28,7 +28,12 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .after_write import ReadAfterWrite
-from .const import DEFAULT_PASSIVE_DURATION, DEFAULT_PASSIVE_POWER
+from .const import (
+    CONF_ENTITY_PREFIX,
+    DEFAULT_PASSIVE_DURATION,
+    DEFAULT_PASSIVE_POWER,
+    EVENT_WRITE_REFUSED,
+)
 from .data import MarstekData
 from .pymarstek import ManualSlot, MarstekClient, MarstekDeviceError, OperatingMode
 
@@ -139,9 +144,11 @@ class BatteryControl:
                 await write()
             except MarstekDeviceError as err:
                 if not (no_op_possible and err.set_result_false):
+                    self._tell_refused(mode)
                     raise
                 answered = time.monotonic()
                 if not await self._async_reads_mode(mode, answered, self._coordinator.data):
+                    self._tell_refused(mode)
                     raise
                 _LOGGER.debug(
                     "%s answered set_result false to %s and reads %s: already active, "
@@ -163,6 +170,20 @@ class BatteryControl:
             self._coordinator.data = shown
             self._coordinator.async_update_listeners()
         self._read_after_write.after_write()
+
+    def _tell_refused(self, mode: OperatingMode) -> None:
+        """Say on the event bus that the battery refused a write (the household may notify)."""
+        entry = self._coordinator.config_entry
+        if entry is None:  # pragma: no cover - every battery coordinator has its entry
+            return
+        self._coordinator.hass.bus.async_fire(
+            EVENT_WRITE_REFUSED,
+            {
+                "battery": entry.title,
+                "prefix": entry.options.get(CONF_ENTITY_PREFIX),
+                "mode": mode.value,
+            },
+        )
 
     async def _async_reads_mode(
         self, mode: OperatingMode, since: float, before: MarstekData | None

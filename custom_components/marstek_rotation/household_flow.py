@@ -69,6 +69,13 @@ from .household_model import (
     label_problem,
     meter_problem,
 )
+from .household_notify import (
+    CONF_NOTIFY,
+    CONF_NOTIFY_EVENTS,
+    CONF_NOTIFY_TARGET,
+    EVENTS,
+    notify_targets,
+)
 from .planning import PERIOD_SCHEMA
 
 if TYPE_CHECKING:
@@ -105,6 +112,7 @@ class HouseholdSteps(ConfigFlow):
     _household_answers: dict[str, Any]
     _household_batteries: list[dict[str, str]]
     _household_tariff: dict[str, Any]
+    _household_notify: dict[str, Any]
     # The lines configuration.yaml lacks are said once, before the install step.
     _packages_explained = False
 
@@ -222,7 +230,7 @@ class HouseholdSteps(ConfigFlow):
         kind = self._household_answers.get(CONF_TARIFF, "none")
         if kind == "none":
             self._household_tariff = {}
-            return await self.async_step_install()
+            return await self.async_step_notifications()
         errors: dict[str, str] = {}
         if user_input is not None:
             if kind == "time_of_use":
@@ -249,7 +257,7 @@ class HouseholdSteps(ConfigFlow):
                     }
             if not errors:
                 self._household_tariff = user_input
-                return await self.async_step_install()
+                return await self.async_step_notifications()
         schema, suggested = self._tariff_schema(kind)
         suggested.update(self._current_tariff(kind))
         return self.async_show_form(
@@ -301,6 +309,48 @@ class HouseholdSteps(ConfigFlow):
             {CONF_PERIODS: example, CONF_OTHER_PRICE: 0.3, CONF_OTHER_NAME: "peak"},
         )
 
+    async def async_step_notifications(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Optional messages to a phone: where to, and for which events (none by default)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            target = user_input.get(CONF_NOTIFY_TARGET) or ""
+            events = list(user_input.get(CONF_NOTIFY_EVENTS) or [])
+            if events and not target:
+                errors[CONF_NOTIFY_TARGET] = "notify_target_missing"
+            else:
+                self._household_notify = {
+                    CONF_NOTIFY_TARGET: target,
+                    CONF_NOTIFY_EVENTS: events if target else [],
+                }
+                return await self.async_step_install()
+        entry = self._household_entry()
+        current = dict(entry.options.get(CONF_NOTIFY, {})) if entry is not None else {}
+        targets = notify_targets(self.hass)
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_NOTIFY_TARGET): SelectSelector(
+                    SelectSelectorConfig(
+                        options=targets, custom_value=True, mode=SelectSelectorMode.DROPDOWN
+                    )
+                ),
+                vol.Optional(CONF_NOTIFY_EVENTS): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(EVENTS),
+                        multiple=True,
+                        mode=SelectSelectorMode.LIST,
+                        translation_key=CONF_NOTIFY_EVENTS,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="notifications",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
+            errors=errors,
+        )
+
     async def async_step_install(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -342,7 +392,7 @@ class HouseholdSteps(ConfigFlow):
                 return self.async_create_entry(
                     title=await self._translated("household_title", "Rotation household"),
                     data={CONF_KIND: KIND_HOUSEHOLD},
-                    options=variables,
+                    options={**variables, CONF_NOTIFY: self._household_notify},
                     description="installed" if state.packages_folder else "installed_not_loaded",
                     description_placeholders=_install_placeholders(config_dir, state, dashboard),
                 )
@@ -432,9 +482,10 @@ class HouseholdSteps(ConfigFlow):
         entry: ConfigEntry,
     ) -> ConfigFlowResult:
         """Write the changed household; a household file written by hand is left alone."""
+        options = {**variables, CONF_NOTIFY: self._household_notify}
         if state.household_file and not state.household_written_by_setup:
             return self.async_update_reload_and_abort(
-                entry, options=variables, reason="household_file_kept"
+                entry, options=options, reason="household_file_kept"
             )
         try:
             await self.hass.async_add_executor_job(write_household, config_dir, variables)
@@ -442,7 +493,7 @@ class HouseholdSteps(ConfigFlow):
             _LOGGER.warning("Writing the household file into %s failed: %s", config_dir, err)
             return self.async_abort(reason="cannot_write")
         return self.async_update_reload_and_abort(
-            entry, options=variables, reason="household_updated"
+            entry, options=options, reason="household_updated"
         )
 
     async def async_step_packages(

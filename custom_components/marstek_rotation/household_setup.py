@@ -14,6 +14,12 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .household_files import PACKAGES_LINES, install_state, shipped_version
+from .household_notify import (
+    CONF_NOTIFY,
+    CONF_NOTIFY_EVENTS,
+    CONF_NOTIFY_TARGET,
+    HouseholdNotifier,
+)
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -62,6 +68,16 @@ async def async_check_household(hass: HomeAssistant, entry: ConfigEntry) -> None
             "installed": _version(state.installed_version) if state.installed_version else "-",
         },
     )
+
+
+def async_start_notifications(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Send the messages the household chose, while its entry is loaded."""
+    chosen = entry.options.get(CONF_NOTIFY, {})
+    target, events = chosen.get(CONF_NOTIFY_TARGET), chosen.get(CONF_NOTIFY_EVENTS)
+    if not target or not events:
+        return
+    notifier = HouseholdNotifier(hass, target, events, entry.options.get("batteries", []))
+    entry.async_on_unload(notifier.async_start())
 
 
 def async_clear_household_issues(hass: HomeAssistant) -> None:

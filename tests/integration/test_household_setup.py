@@ -54,8 +54,18 @@ async def batteries(hass: HomeAssistant, simulator: Simulator) -> list[str]:
     return prefixes
 
 
-async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+async def configure_step(
+    hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
+) -> FlowResult:
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+async def configure(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+    """Answer a step; the optional messages step that may follow is left empty."""
+    result = await configure_step(hass, result, data)
+    if result.get("step_id") == "notifications":
+        result = await configure_step(hass, result, {})
+    return result
 
 
 async def start_household_flow(hass: HomeAssistant) -> FlowResult:
