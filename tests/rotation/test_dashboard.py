@@ -71,9 +71,15 @@ def _entities(card: dict[str, Any]) -> list[str]:
 def _visible(hass: HomeAssistant, conditional: dict[str, Any]) -> bool:
     """Whether a conditional card shows its card now (the state conditions it uses)."""
     for condition in conditional["conditions"]:
-        assert condition["condition"] == "state", condition
+        assert condition["condition"] in ("state", "numeric_state"), condition
         state = hass.states.get(condition["entity"])
         assert state is not None, condition
+        if condition["condition"] == "numeric_state":
+            if "above" in condition and not float(state.state) > condition["above"]:
+                return False
+            if "below" in condition and not float(state.state) < condition["below"]:
+                return False
+            continue
         if "state" in condition and state.state != condition["state"]:
             return False
         if "state_not" in condition and state.state == condition["state_not"]:

@@ -40,7 +40,9 @@ def _disabled(slot: dict[str, Any]) -> bool:
 async def test_night_plan_matches_a_hand_calculation_and_charges_the_batteries(
     household: Household,
 ) -> None:
-    await household.async_start(socs=(30, 20, 50))  # 00:55 after the settle
+    # The meter follows the simulation: charging at night shows as import, and the house
+    # power (meter + batteries) stays what the house uses.
+    await household.async_start(socs=(30, 20, 50), meter=True)  # 00:55 after the settle
     await household.async_set_number("desired_capacity", 12)
     await household.async_set_number("pv_per_sunny_hour", 0.8)
     household.set_forecast(
@@ -169,6 +171,15 @@ async def test_night_without_night_charging_keeps_the_rotation_covering_the_hous
 @pytest.mark.freeze_time("2026-03-06 23:50:00+00:00", tick=True)  # Saturday 00:50 in Brussels
 async def test_weekend_times_move_the_night_to_the_afternoon(household: Household) -> None:
     await household.async_start(socs=(30, 20, 50))
+    # An afternoon weekend night, as for an off-peak period from 11:00 to 17:00 (not the
+    # default: a new install has a weekend night from 01:00 to 08:00).
+    for name, value in (("weekend_night_start", "11:00:00"), ("weekend_day_start", "17:00:00")):
+        await household.hass.services.async_call(
+            "input_datetime",
+            "set_datetime",
+            {"entity_id": f"input_datetime.marstek_rotation_{name}", "time": value},
+            blocking=True,
+        )
     await household.async_turn("weekend_times", on=True)
     window = "binary_sensor.marstek_rotation_night_window"
 
