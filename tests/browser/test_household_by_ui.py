@@ -159,6 +159,11 @@ def _set_up_the_household_in_the_ui(
     visits.record(page, "household by ui - dynamic prices (nl)", full_page=False)
     _submit(page)
 
+    seen = visits.record(page, "household by ui - messages (nl)", full_page=False)
+    assert "Berichten naar je telefoon" in seen.text
+    assert not seen.problems, seen.problems
+    _submit(page)  # none chosen: no messages
+
     seen = visits.record(page, "household by ui - install (nl)", full_page=False)
     assert "marstek_rotation_household.yaml" in seen.text, seen.text
     assert "Herstart daarna Home Assistant" in seen.text
