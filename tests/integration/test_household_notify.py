@@ -143,3 +143,43 @@ async def test_no_events_means_no_messages_and_events_need_a_target(
         await household[0].runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert messages(hass) == []
+
+
+async def test_tonights_plan_is_said_once_an_evening_and_a_household_problem_once(
+    hass: HomeAssistant, household: list[Any], freezer: Any
+) -> None:
+    """The package's plan and problems sensors (set here as the package sets them)."""
+    await set_up_household(
+        hass, {"notify_target": TARGET, "notify_events": ["plan", "configuration"]}
+    )
+    hass.states.async_set("sensor.marstek_rotation_household", "2", {"currency": "EUR"})
+    freezer.move_to("2026-12-06 14:00:00+01:00")
+    block = {
+        "battery": "a",
+        "start": "2026-12-07T02:00:00+01:00",
+        "end": "2026-12-07T05:00:00+01:00",
+    }
+    plan = {"status": "planned", "blocks": [block], "expected_cost": 0.8123}
+    hass.states.async_set("sensor.marstek_rotation_energy_plan", "4.5", plan)
+    await hass.async_block_till_done()
+    assert messages(hass) == []  # the afternoon's plan is not tonight's yet
+
+    freezer.move_to("2026-12-06 19:00:00+01:00")
+    hass.states.async_set("sensor.marstek_rotation_energy_plan", "4.6", plan)
+    hass.states.async_set("sensor.marstek_rotation_energy_plan", "4.7", plan)  # a re-plan
+    await hass.async_block_till_done()
+    assert messages(hass) == [
+        "Plan voor vannacht: 4.60 kWh kopen vanaf 02:00; verwachte kosten 0.81 EUR."
+    ]
+
+    hass.states.async_set("sensor.marstek_rotation_problems", "0", {"message": ""})
+    hass.states.async_set(
+        "sensor.marstek_rotation_problems", "1", {"message": "weather.home does not exist"}
+    )
+    hass.states.async_set(
+        "sensor.marstek_rotation_problems", "1", {"message": "weather.home does not exist"}
+    )
+    await hass.async_block_till_done()
+    assert messages(hass)[1:] == [
+        "Het huishoudbestand heeft een probleem: weather.home does not exist"
+    ]
