@@ -36,7 +36,8 @@ QUARTER = timedelta(minutes=15)
 DAYS = 7
 ROUND_TRIP = 0.86
 # Today's package: the night 01:00-07:00 charges up to `desired_capacity` (10 kWh) less the
-# energy stored and the solar expected for the day (rotation/packages/marstek_rotation.yaml night plan).
+# energy stored and the solar expected for the day (the night plan of
+# rotation/packages/marstek_rotation.yaml).
 FIXED_TARGET_KWH = 10.0
 FIXED_START, FIXED_END = 1, 7
 TEMPO = TempoPrices(0.1288, 0.1552, 0.1447, 0.1792, 0.1518, 0.6586)

@@ -85,7 +85,9 @@ def test_a_package_without_the_block_is_refused() -> None:
 
 def test_install_fills_the_repository_package_with_the_household(tmp_path: Path) -> None:
     written = install_packages(ROTATION / "packages", tmp_path, SIX)
-    assert {path.name for path in written} == {p.name for p in (ROTATION / "packages").glob("*.yaml")}
+    assert {path.name for path in written} == {
+        p.name for p in (ROTATION / "packages").glob("*.yaml")
+    }
     assert [read_household_or_none(path) for path in written].count(SIX) == 1
 
 
