@@ -230,6 +230,23 @@ async def test_home_assistant_sets_up_the_package_without_errors(
         await async_detach_package(hass)
 
 
+async def test_every_entity_of_the_package_has_a_name_of_its_own(hass: HomeAssistant) -> None:
+    """Settings and pickers list entities by name: two alike (the active battery's record and
+    its sensor were both "Marstek rotation active battery") cannot be told apart."""
+    await async_setup_package(hass)
+    try:
+        seen: dict[str, str] = {}
+        for state in hass.states.async_all():
+            if "marstek_rotation" not in state.entity_id:
+                continue
+            name = state.name.casefold()
+            assert name not in seen, (state.entity_id, seen.get(name), state.name)
+            seen[name] = state.entity_id
+        assert len(seen) > 50
+    finally:
+        await async_detach_package(hass)
+
+
 async def test_first_run_sets_the_defaults_once(hass: HomeAssistant) -> None:
     await async_setup_package(hass)
     try:
