@@ -170,3 +170,27 @@ async def test_a_person_s_state_change_is_one_line(
     assert len(logbook.lines) == 1, logbook.text()
     assert logbook.lines[0][0] == "input_text.marstek_rotation_last_event"
     assert logbook.lines[0][1].endswith(" off: set by a person (was rotating)")
+
+
+@pytest.mark.freeze_time("2026-03-04 23:50:00+00:00", tick=True)  # Thursday 00:50 in Brussels
+async def test_the_night_and_the_morning_are_a_line_each(household: Household) -> None:
+    """Night start: its line, then the plan written (a line of its own: what each battery
+    charges). Morning: its line, then the switch to the battery that covers the house."""
+    await household.async_start(socs=(30, 20, 50))
+    logbook = Logbook(household.hass, household.config)
+    await household.async_advance_to("01:00")
+    await household.async_advance(MINUTE)
+    assert household.rotation == "night"
+    night = _rotation_lines(logbook)
+    await household.async_advance_to("07:01", step=300)
+    await household.async_advance(2 * MINUTE)
+    logbook.close()
+    assert household.rotation == "rotating"
+
+    assert len(night) == 2, logbook.text()
+    assert " night_start: " in night[0]
+    assert " night plan 01:00-07:00: Fase B: " in night[1]
+    morning = _rotation_lines(logbook)[2:]
+    assert len(morning) == 2, logbook.text()
+    assert " morning: " in morning[0]
+    assert " start: Fase B active" in morning[1]
