@@ -57,7 +57,8 @@ def test_package_and_household_are_plain_yaml_of_the_package_domains() -> None:
         text = _code(path)
         assert "!include" not in text, path
         assert "!secret" not in text, path
-    assert set(load_package()) == set(PACKAGE_DOMAINS)
+    # `logbook:` only keeps the package's internal entities out of the Activity page.
+    assert set(load_package()) == {*PACKAGE_DOMAINS, "logbook"}
     # The household file holds only the household block and the sensor that hands it over.
     household = load_yaml_dict(HOUSEHOLD)
     assert list(household) == ["template"]
@@ -225,6 +226,23 @@ async def test_home_assistant_sets_up_the_package_without_errors(
             in hass.states.get("input_text.marstek_rotation_last_event").state
         )
         assert package_problems(caplog) == []
+    finally:
+        await async_detach_package(hass)
+
+
+async def test_every_entity_of_the_package_has_a_name_of_its_own(hass: HomeAssistant) -> None:
+    """Settings and pickers list entities by name: two alike (the active battery's record and
+    its sensor were both "Marstek rotation active battery") cannot be told apart."""
+    await async_setup_package(hass)
+    try:
+        seen: dict[str, str] = {}
+        for state in hass.states.async_all():
+            if "marstek_rotation" not in state.entity_id:
+                continue
+            name = state.name.casefold()
+            assert name not in seen, (state.entity_id, seen.get(name), state.name)
+            seen[name] = state.entity_id
+        assert len(seen) > 50
     finally:
         await async_detach_package(hass)
 
