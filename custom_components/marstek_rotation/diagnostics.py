@@ -13,6 +13,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST
 
 from .const import CONF_BLE_MAC, CONF_ENTITY_PREFIX
+from .household_model import CONF_KIND, KIND_HOUSEHOLD
 from .naming import mac_suffix
 
 if TYPE_CHECKING:
@@ -37,7 +38,9 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant,  # noqa: ARG001
     entry: MarstekConfigEntry,
 ) -> dict[str, Any]:
-    """Everything needed to debug one battery, without its identifiers."""
+    """Everything needed to debug one battery (or the household), without identifiers."""
+    if entry.data.get(CONF_KIND) == KIND_HOUSEHOLD:
+        return {"household": dict(entry.options)}  # entity ids and labels only
     coordinator = entry.runtime_data.coordinator
     availability = coordinator.availability
     data = coordinator.data

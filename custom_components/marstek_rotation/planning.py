@@ -20,6 +20,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
+from .household_model import CONF_KIND, KIND_HOUSEHOLD
 from .pricing import (
     Battery,
     BatteryPlan,
@@ -320,8 +321,12 @@ def _prices(hass: HomeAssistant, call: ServiceCall, now: datetime) -> tuple[str,
 
 
 def _entries(hass: HomeAssistant) -> list[MarstekConfigEntry]:
-    """Every battery entry, loaded or not."""
-    entries: list[MarstekConfigEntry] = hass.config_entries.async_entries(DOMAIN)
+    """Every battery entry, loaded or not (not the household's)."""
+    entries: list[MarstekConfigEntry] = [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_KIND) != KIND_HOUSEHOLD  # the household has no battery
+    ]
     return entries
 
 

@@ -19,6 +19,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import parse_yaml
 
 from custom_components.marstek_rotation.const import CONF_ENTITY_PREFIX, DOMAIN
+from custom_components.marstek_rotation.diagnostics import async_get_config_entry_diagnostics
 from custom_components.marstek_rotation.household_files import (
     HOUSEHOLD_FILE,
     PACKAGE_FILE,
@@ -519,3 +520,26 @@ async def test_a_household_file_edited_by_hand_is_not_written_by_a_change(
 
     assert result["reason"] == "household_file_kept"
     assert household.read_text(encoding="utf-8") == edited
+
+
+async def test_the_household_entry_is_no_battery_to_plan_or_diagnose(
+    hass: HomeAssistant, config_dir: Path, batteries: list[str]
+) -> None:
+    """Beside the battery entries, the household's own entry has no battery behind it."""
+    result = await answer_until_install(hass)
+    result = await configure(hass, result, {})
+    await hass.async_block_till_done()
+    household = result["result"]
+
+    response = await hass.services.async_call(
+        DOMAIN,
+        "plan_energy",
+        {"tariff": "none", "consumption": 0.5},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    assert {b["name"] for b in response["inputs"]["batteries"]} == set(batteries)
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, household)
+    assert diagnostics["household"]["p1_sensor"] == METER
