@@ -30,8 +30,11 @@ WRITTEN_BY_SETUP = "# Written by the Marstek Battery Rotation set-up"
 
 _VERSION = re.compile(r"^# Marstek battery rotation (\d+)\.(\d+)\b")
 _PACKAGES_INCLUDE = re.compile(
-    r"^\s*packages:\s*!include_dir_(?:merge_)?named\s+['\"]?([^'\"\s#]+)", re.MULTILINE
+    r"^\s*packages:\s*!include_dir_named\s+['\"]?([^'\"\s#]+)", re.MULTILINE
 )
+# Packages loaded some other way (inline, !include_dir_merge_named, one file): our files would
+# not fit that form, and a second `packages:` key would break configuration.yaml.
+_PACKAGES_KEY = re.compile(r"^\s+packages:", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,15 @@ def packages_folder(config_dir: Path) -> Path | None:
         return None
     match = _PACKAGES_INCLUDE.search(text)
     return None if match is None else config_dir / match[1]
+
+
+def packages_in_another_form(config_dir: Path) -> bool:
+    """configuration.yaml loads packages, but not as a folder of named files."""
+    try:
+        text = (config_dir / "configuration.yaml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return _PACKAGES_INCLUDE.search(text) is None and _PACKAGES_KEY.search(text) is not None
 
 
 def install_state(config_dir: Path) -> InstallState:

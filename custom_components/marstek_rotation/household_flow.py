@@ -41,6 +41,7 @@ from .household_files import (
     InstallState,
     install_package,
     install_state,
+    packages_in_another_form,
     write_household,
 )
 from .household_model import (
@@ -361,6 +362,10 @@ class HouseholdSteps(ConfigFlow):
         if current is not None:
             variables = self._variables()
             return await self._async_rewrite(config_dir, state, variables, current)
+        if state.packages_folder is None and await self.hass.async_add_executor_job(
+            packages_in_another_form, config_dir
+        ):
+            return self.async_abort(reason="packages_other_form")
         if state.packages_folder is None and not self._packages_explained:
             self._packages_explained = True
             return self.async_show_form(

@@ -543,3 +543,25 @@ async def test_the_household_entry_is_no_battery_to_plan_or_diagnose(
 
     diagnostics = await async_get_config_entry_diagnostics(hass, household)
     assert diagnostics["household"]["p1_sensor"] == METER
+
+
+@pytest.mark.parametrize(
+    "packages",
+    [
+        "  packages: !include_dir_merge_named packages\n",
+        "  packages:\n    mine:\n      input_boolean:\n        x: {}\n",
+        "  packages: !include pkgs.yaml\n",
+    ],
+)
+async def test_packages_loaded_in_another_form_are_not_written_into(
+    hass: HomeAssistant,
+    config_dir: Path,
+    batteries: list[str],
+    packages: str,
+) -> None:
+    """Our files would not fit, and a second `packages:` key would break the configuration."""
+    (config_dir / "configuration.yaml").write_text(f"homeassistant:\n{packages}", encoding="utf-8")
+    result = await answer_until_install(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "packages_other_form"
+    assert not (config_dir / "packages").exists()
