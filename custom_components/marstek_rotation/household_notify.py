@@ -107,7 +107,7 @@ class HouseholdNotifier:
         new = event.data["new_state"]
         if new is None or new.attributes.get("status") != "planned":
             return
-        now = dt_util.now()
+        now = local_now()
         today = now.date().isoformat()
         blocks = new.attributes.get("blocks") or []
         if now.hour < EVENING_HOUR or self._plan_said_on == today or not blocks:
@@ -172,6 +172,11 @@ class HouseholdNotifier:
                 )
         except Exception:  # a phone away must not break the rotation; said once in the log
             _LOGGER.warning("Sending a message to %s failed", self._target, exc_info=True)
+
+
+def local_now() -> datetime:
+    """The local time the evening rule looks at (one place, so tests can set the evening)."""
+    return dt_util.now()
 
 
 def _number(value: object) -> str:

@@ -6,6 +6,7 @@ notification it made; Home Assistant runs in Dutch to show the language follows 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
+from custom_components.marstek_rotation import household_notify
 from custom_components.marstek_rotation.const import DOMAIN
 from simulator import Quirks, Simulator
 
@@ -31,6 +33,7 @@ async def household(hass: HomeAssistant, simulator: Simulator, tmp_path: Path) -
     (tmp_path / "configuration.yaml").write_text(LOADS_PACKAGES, encoding="utf-8")
     hass.config.config_dir = str(tmp_path)
     hass.config.language = "nl"
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
     assert await async_setup_component(hass, "notify", {})
     entries = []
     for spec in (VENUS_E_D828, VENUS_E3_9A7D):
@@ -146,14 +149,15 @@ async def test_no_events_means_no_messages_and_events_need_a_target(
 
 
 async def test_tonights_plan_is_said_once_an_evening_and_a_household_problem_once(
-    hass: HomeAssistant, household: list[Any], freezer: Any
+    hass: HomeAssistant, household: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The package's plan and problems sensors (set here as the package sets them)."""
     await set_up_household(
         hass, {"notify_target": TARGET, "notify_events": ["plan", "configuration"]}
     )
     hass.states.async_set("sensor.marstek_rotation_household", "2", {"currency": "EUR"})
-    freezer.move_to("2026-12-06 14:00:00+01:00")
+    clock = {"now": datetime.fromisoformat("2026-12-06 14:00:00+01:00")}
+    monkeypatch.setattr(household_notify, "local_now", lambda: clock["now"])
     block = {
         "battery": "a",
         "start": "2026-12-07T02:00:00+01:00",
@@ -164,7 +168,7 @@ async def test_tonights_plan_is_said_once_an_evening_and_a_household_problem_onc
     await hass.async_block_till_done()
     assert messages(hass) == []  # the afternoon's plan is not tonight's yet
 
-    freezer.move_to("2026-12-06 19:00:00+01:00")
+    clock["now"] = datetime.fromisoformat("2026-12-06 19:00:00+01:00")
     hass.states.async_set("sensor.marstek_rotation_energy_plan", "4.6", plan)
     hass.states.async_set("sensor.marstek_rotation_energy_plan", "4.7", plan)  # a re-plan
     await hass.async_block_till_done()
