@@ -19,6 +19,7 @@ from homeassistant.util.yaml import dump, parse_yaml
 SHIPPED = Path(__file__).resolve().parent / "rotation"
 SHIPPED_PACKAGE = SHIPPED / "packages" / "marstek_rotation.yaml"
 SHIPPED_DASHBOARD = SHIPPED / "dashboards" / "marstek_rotation.yaml"
+SHIPPED_EXAMPLE = SHIPPED / "packages" / "marstek_rotation_household.yaml"
 PACKAGE_FILE = "marstek_rotation.yaml"
 HOUSEHOLD_FILE = "marstek_rotation_household.yaml"
 DEFAULT_PACKAGES_FOLDER = "packages"
@@ -47,12 +48,15 @@ class InstallState:
         installed_version: the package's version in that folder, None when it is not there.
         household_file: a household file exists there.
         household_written_by_setup: that file carries the set-up's mark.
+        packages_in_another_form: configuration.yaml loads packages, but not as a folder of
+            named files (merge_named, inline, one file): our files would not fit there.
     """
 
     packages_folder: Path | None
     installed_version: tuple[int, int] | None
     household_file: bool
     household_written_by_setup: bool
+    packages_in_another_form: bool = False
 
 
 def package_version(text: str) -> tuple[int, int] | None:
@@ -70,28 +74,27 @@ def shipped_version() -> tuple[int, int]:
     return version
 
 
-def packages_folder(config_dir: Path) -> Path | None:
-    """The folder configuration.yaml loads every file of as a package, if any."""
+def _configuration_text(config_dir: Path) -> str:
     try:
-        text = (config_dir / "configuration.yaml").read_text(encoding="utf-8")
+        return (config_dir / "configuration.yaml").read_text(encoding="utf-8")
     except OSError:
-        return None
+        return ""
+
+
+def _folder_in(config_dir: Path, text: str) -> Path | None:
     match = _PACKAGES_INCLUDE.search(text)
     return None if match is None else config_dir / match[1]
 
 
-def packages_in_another_form(config_dir: Path) -> bool:
-    """configuration.yaml loads packages, but not as a folder of named files."""
-    try:
-        text = (config_dir / "configuration.yaml").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return _PACKAGES_INCLUDE.search(text) is None and _PACKAGES_KEY.search(text) is not None
+def packages_folder(config_dir: Path) -> Path | None:
+    """The folder configuration.yaml loads every file of as a package, if any."""
+    return _folder_in(config_dir, _configuration_text(config_dir))
 
 
 def install_state(config_dir: Path) -> InstallState:
     """Read what is installed where configuration.yaml loads packages (or would)."""
-    folder = packages_folder(config_dir)
+    text = _configuration_text(config_dir)
+    folder = _folder_in(config_dir, text)
     where = folder or config_dir / DEFAULT_PACKAGES_FOLDER
     try:
         installed = package_version((where / PACKAGE_FILE).read_text(encoding="utf-8"))
@@ -102,7 +105,8 @@ def install_state(config_dir: Path) -> InstallState:
         written_by_setup = household.read_text(encoding="utf-8").startswith(WRITTEN_BY_SETUP)
     except OSError:
         written_by_setup = False
-    return InstallState(folder, installed, household.is_file(), written_by_setup)
+    other_form = folder is None and _PACKAGES_KEY.search(text) is not None
+    return InstallState(folder, installed, household.is_file(), written_by_setup, other_form)
 
 
 def install_package(config_dir: Path) -> Path:
@@ -140,30 +144,18 @@ def household_yaml(household: dict[str, Any]) -> str:
         "template:\n"
         "  - variables:\n"
         f"{variables}"
-        f"{_HANDOVER}"
+        f"{_handover()}"
     )
 
 
-# The household sensor the package reads the choices from: the same as in the example file.
-_HANDOVER = """    sensor:
-      - name: Marstek Rotation Household
-        unique_id: marstek_rotation_household
-        icon: mdi:home-battery-outline
-        state: "{{ batteries | count }}"
-        attributes:
-          format: "{{ 2 }}"
-          batteries: "{{ batteries }}"
-          p1_sensor: "{{ p1_sensor | default('') }}"
-          p1_import_sensor: "{{ p1_import_sensor | default('') }}"
-          p1_export_sensor: "{{ p1_export_sensor | default('') }}"
-          weather_entity: "{{ weather_entity | default('') }}"
-          tariff: "{{ tariff | default('none') }}"
-          prices_entity: "{{ prices_entity | default('') }}"
-          time_of_use: "{{ time_of_use | default({}) }}"
-          tempo: "{{ tempo | default({}) }}"
-          solar_forecast_sensor: "{{ solar_forecast_sensor | default('') }}"
-          currency: "{{ currency | default('EUR') }}"
-"""
+def _handover() -> str:
+    """The example household file's `sensor:` block, which hands the choices to the package.
+
+    Taken from the shipped example, so a written household file and the example never differ
+    in what the package reads.
+    """
+    example = SHIPPED_EXAMPLE.read_text(encoding="utf-8")
+    return example[example.index("\n    sensor:\n") + 1 :]
 
 
 def dashboard_config() -> dict[str, Any]:

@@ -32,7 +32,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
     TextSelector,
 )
-from homeassistant.helpers.translation import async_get_translations
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .household_dashboard import DashboardUnavailableError, async_create_dashboard
@@ -41,7 +40,6 @@ from .household_files import (
     InstallState,
     install_package,
     install_state,
-    packages_in_another_form,
     write_household,
 )
 from .household_model import (
@@ -65,7 +63,6 @@ from .household_model import (
     MAX_BATTERIES,
     TARIFFS,
     TEMPO_DEFAULT_PRICES,
-    TEMPO_PRICE_KEYS,
     household_variables,
     label_problem,
     meter_problem,
@@ -77,7 +74,9 @@ from .household_notify import (
     EVENTS,
     notify_targets,
 )
+from .household_texts import async_household_text
 from .planning import PERIOD_SCHEMA
+from .pricing.tariffs import TEMPO_PRICE_KEYS
 
 if TYPE_CHECKING:
     import probatio as vol
@@ -362,15 +361,13 @@ class HouseholdSteps(ConfigFlow):
         if current is not None:
             variables = self._variables()
             return await self._async_rewrite(config_dir, state, variables, current)
-        if state.packages_folder is None and await self.hass.async_add_executor_job(
-            packages_in_another_form, config_dir
-        ):
+        if state.packages_in_another_form:
             return self.async_abort(reason="packages_other_form")
         if state.packages_folder is None and not self._packages_explained:
             self._packages_explained = True
             return self.async_show_form(
                 step_id="packages",
-                description_placeholders=_install_placeholders(config_dir, state, "-"),
+                description_placeholders=_install_placeholders(config_dir, state),
             )
         errors: dict[str, str] = {}
         variables = self._variables()
@@ -387,19 +384,21 @@ class HouseholdSteps(ConfigFlow):
                 _LOGGER.warning("Writing the rotation's files into %s failed: %s", config_dir, err)
                 errors["base"] = "cannot_write"
             else:
-                dashboard = "created"
                 try:
                     await async_create_dashboard(
-                        self.hass, await self._translated("dashboard_title", "Batteries")
+                        self.hass,
+                        await async_household_text(self.hass, "dashboard_title", "Batteries"),
                     )
                 except DashboardUnavailableError:
-                    dashboard = "unavailable"
+                    _LOGGER.warning("Home Assistant's dashboards are not loaded: no dashboard made")
                 return self.async_create_entry(
-                    title=await self._translated("household_title", "Rotation household"),
+                    title=await async_household_text(
+                        self.hass, "household_title", "Rotation household"
+                    ),
                     data={CONF_KIND: KIND_HOUSEHOLD},
                     options={**variables, CONF_NOTIFY: self._household_notify},
                     description="installed" if state.packages_folder else "installed_not_loaded",
-                    description_placeholders=_install_placeholders(config_dir, state, dashboard),
+                    description_placeholders=_install_placeholders(config_dir, state),
                 )
         fields: dict[Any, Any] = {}
         if state.household_file:
@@ -408,15 +407,8 @@ class HouseholdSteps(ConfigFlow):
             step_id="install" if not state.household_file else "install_replace",
             data_schema=vol.Schema(fields),
             errors=errors,
-            description_placeholders=_install_placeholders(config_dir, state, "-"),
+            description_placeholders=_install_placeholders(config_dir, state),
         )
-
-    async def _translated(self, key: str, english: str) -> str:
-        """A name in Home Assistant's language (the dashboard's, the entry's)."""
-        texts = await async_get_translations(
-            self.hass, self.hass.config.language, "exceptions", {DOMAIN}
-        )
-        return texts.get(f"component.{DOMAIN}.exceptions.{key}.message", english)
 
     def _variables(self) -> dict[str, Any]:
         """The household file's keys from this flow's answers."""
@@ -524,10 +516,9 @@ def _install(
     install_package(config_dir)
 
 
-def _install_placeholders(config_dir: Path, state: InstallState, dashboard: str) -> dict[str, str]:
+def _install_placeholders(config_dir: Path, state: InstallState) -> dict[str, str]:
     folder = state.packages_folder or config_dir / "packages"
     return {
         "folder": str(folder),
         "lines": PACKAGES_LINES,
-        "dashboard": dashboard,
     }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .pricing.tariffs import TEMPO_PRICE_KEYS
+
 CONF_KIND: Final = "kind"
 KIND_HOUSEHOLD: Final = "household"
 HOUSEHOLD_UNIQUE_ID: Final = "household"
@@ -28,14 +30,6 @@ CONF_OTHER_PRICE: Final = "other_price"
 CONF_OTHER_NAME: Final = "other_name"
 
 TARIFFS: Final = ("none", "dynamic", "time_of_use", "tempo")
-TEMPO_PRICE_KEYS: Final = (
-    "blue_offpeak",
-    "blue_peak",
-    "white_offpeak",
-    "white_peak",
-    "red_offpeak",
-    "red_peak",
-)
 # EDF's Tempo prices of 2026 (EUR/kWh, taxes included); the set-up offers them to change.
 TEMPO_DEFAULT_PRICES: Final = {
     "blue_offpeak": 0.1296,

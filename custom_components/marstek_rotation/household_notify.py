@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_WRITE_REFUSED
+from .const import EVENT_WRITE_REFUSED
+from .household_texts import async_household_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -153,10 +153,8 @@ class HouseholdNotifier:
 
     async def _async_send(self, key: str, placeholders: dict[str, str]) -> None:
         hass = self._hass
-        texts = await async_get_translations(hass, hass.config.language, "exceptions", {DOMAIN})
-        prefix = f"component.{DOMAIN}.exceptions"
-        message = texts.get(f"{prefix}.{key}.message", key).format(**placeholders)
-        title = texts.get(f"{prefix}.notify_title.message", "Marstek rotation")
+        message = await async_household_text(hass, key, key, **placeholders)
+        title = await async_household_text(hass, "notify_title", "Marstek rotation")
         domain, _, name = self._target.partition(".")
         try:
             if domain == "notify" and hass.services.has_service("notify", name):

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from homeassistant.components import persistent_notification
-from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
 from .household_dashboard import URL_PATH
 from .household_files import DEFAULT_PACKAGES_FOLDER, HOUSEHOLD_FILE, PACKAGE_FILE, packages_folder
+from .household_texts import async_household_text
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -32,12 +32,12 @@ async def async_say_what_stays(hass: HomeAssistant) -> None:
         "household": str(where / HOUSEHOLD_FILE),
         "dashboard": f"/{URL_PATH}",
     }
-    texts = await async_get_translations(hass, hass.config.language, "exceptions", {DOMAIN})
-    prefix = f"component.{DOMAIN}.exceptions"
-    title = texts.get(f"{prefix}.household_removed_title.message", "Rotation household removed")
-    message = texts.get(
-        f"{prefix}.household_removed.message", "{package}\n{household}\n{dashboard}"
+    title = await async_household_text(
+        hass, "household_removed_title", "Rotation household removed"
+    )
+    message = await async_household_text(
+        hass, "household_removed", "{package}\n{household}\n{dashboard}", **placeholders
     )
     persistent_notification.async_create(
-        hass, message.format(**placeholders), title=title, notification_id=NOTIFICATION_ID
+        hass, message, title=title, notification_id=NOTIFICATION_ID
     )

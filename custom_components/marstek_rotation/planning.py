@@ -39,7 +39,7 @@ from .pricing import (
 from .pricing.fleet import Reason
 from .pricing.model import ending_after
 from .pricing.sources import PARSERS, PriceSourceError
-from .pricing.tariffs import DAYS, tempo_colour
+from .pricing.tariffs import DAYS, TEMPO_PRICE_KEYS, tempo_colour
 from .use_history import async_hourly_use
 
 if TYPE_CHECKING:
@@ -77,14 +77,6 @@ TARIFF_TEMPO = "tempo"
 TARIFF_NONE = "none"
 TARIFFS = (TARIFF_TIME_OF_USE, TARIFF_TEMPO, TARIFF_NONE)
 UNITS = ("kWh", "MWh", "Wh", "cents")
-TEMPO_PRICE_KEYS = (
-    "blue_offpeak",
-    "blue_peak",
-    "white_offpeak",
-    "white_peak",
-    "red_offpeak",
-    "red_peak",
-)
 DEFAULT_ROUND_TRIP = 0.86
 DEFAULT_TOU_HOURS = 24
 MAX_HOURS = 48

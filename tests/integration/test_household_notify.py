@@ -46,7 +46,8 @@ async def step(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) ->
     return await hass.config_entries.flow.async_configure(result["flow_id"], data)
 
 
-async def set_up_household(hass: HomeAssistant, notify: dict[str, Any]) -> FlowResult:
+async def until_messages(hass: HomeAssistant) -> FlowResult:
+    """The household set-up, answered up to its messages step."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await step(hass, result, {"next_step_id": "household"})
     batteries = [e.entry_id for e in hass.config_entries.async_entries(DOMAIN)]
@@ -55,6 +56,11 @@ async def set_up_household(hass: HomeAssistant, notify: dict[str, Any]) -> FlowR
     )
     result = await step(hass, result, {"label_1": "Fase A", "label_2": "Fase B"})
     assert result["step_id"] == "notifications"
+    return result
+
+
+async def set_up_household(hass: HomeAssistant, notify: dict[str, Any]) -> FlowResult:
+    result = await until_messages(hass)
     assert TARGET in _offered(result)
     result = await step(hass, result, notify)
     if result["type"] is FlowResultType.FORM and result["step_id"] == "install":
@@ -127,13 +133,7 @@ async def test_a_refused_write_is_said_with_the_battery_and_the_mode(
 async def test_no_events_means_no_messages_and_events_need_a_target(
     hass: HomeAssistant, household: list[Any], simulator: Simulator
 ) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await step(hass, result, {"next_step_id": "household"})
-    batteries = [e.entry_id for e in hass.config_entries.async_entries(DOMAIN)]
-    result = await step(
-        hass, result, {"batteries": batteries, "p1_sensor": "sensor.grid", "tariff": "none"}
-    )
-    result = await step(hass, result, {"label_1": "Fase A", "label_2": "Fase B"})
+    result = await until_messages(hass)
     refused = await step(hass, result, {"notify_events": ["battery"]})
     assert refused["errors"] == {"notify_target": "notify_target_missing"}
     result = await step(hass, refused, {})

@@ -7,7 +7,7 @@ case for them. Tariff `none` is simply no slots: the planner then never buys ene
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -107,6 +107,10 @@ _COLOURS = {
     "blanc": "white", "white": "white", "⚪": "white", "2": "white",
     "rouge": "red", "red": "red", "🔴": "red", "3": "red",
 }  # fmt: skip
+
+
+# The six prices' names, as the household file, the set-up and the action spell them.
+TEMPO_PRICE_KEYS = tuple(field.name for field in fields(TempoPrices))
 
 
 def tempo_colour(state: object) -> str | None:
