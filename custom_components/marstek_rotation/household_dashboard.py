@@ -68,7 +68,7 @@ async def async_create_dashboard(hass: HomeAssistant, title: str) -> str:
             "require_admin": False,
         }
     )
-    config = await hass.async_add_executor_job(dashboard_config)
+    config = await hass.async_add_executor_job(dashboard_config, hass.config.language)
     data = hass.data[LOVELACE_DATA]
     await data.dashboards[URL_PATH].async_save(config)
     _LOGGER.debug("Created the rotation dashboard at /%s", URL_PATH)

@@ -9,12 +9,13 @@ replaced by an upgrade. Everything here is blocking file work: run it in the exe
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from homeassistant.util.yaml import dump, parse_yaml
+
+from .household_language import rotation_words, translate_dashboard, translate_package
 
 SHIPPED = Path(__file__).resolve().parent / "rotation"
 SHIPPED_PACKAGE = SHIPPED / "packages" / "marstek_rotation.yaml"
@@ -109,14 +110,17 @@ def install_state(config_dir: Path) -> InstallState:
     return InstallState(folder, installed, household.is_file(), written_by_setup, other_form)
 
 
-def install_package(config_dir: Path) -> Path:
-    """Copy the shipped package into the packages folder; returns where it went."""
+def install_package(config_dir: Path, language: str = "en") -> Path:
+    """Write the shipped package, in `language`, into the packages folder; returns where."""
     where = packages_folder(config_dir) or config_dir / DEFAULT_PACKAGES_FOLDER
     where.mkdir(parents=True, exist_ok=True)
     target = where / PACKAGE_FILE
+    text = SHIPPED_PACKAGE.read_text(encoding="utf-8")
+    if (words := rotation_words(language)) is not None:
+        text = translate_package(text, words)
     # Written next to it first, then moved: a reader never sees half a package.
     partial = target.with_suffix(".yaml.new")
-    shutil.copyfile(SHIPPED_PACKAGE, partial)
+    partial.write_text(text, encoding="utf-8")
     partial.replace(target)
     return target
 
@@ -158,10 +162,13 @@ def _handover() -> str:
     return example[example.index("\n    sensor:\n") + 1 :]
 
 
-def dashboard_config() -> dict[str, Any]:
-    """The shipped dashboard, as a storage dashboard's configuration."""
+def dashboard_config(language: str = "en") -> dict[str, Any]:
+    """The shipped dashboard in `language`, as a storage dashboard's configuration."""
     loaded = parse_yaml(SHIPPED_DASHBOARD.read_text(encoding="utf-8"))
     if not isinstance(loaded, dict) or not isinstance(loaded.get("views"), list):
         msg = f"{SHIPPED_DASHBOARD} is no dashboard"  # pragma: no cover - tests read the file
         raise TypeError(msg)
+    if (words := rotation_words(language)) is not None:
+        translated: dict[str, Any] = translate_dashboard(loaded, words)
+        return translated
     return loaded

@@ -40,5 +40,7 @@ class InstallPackageFlow(RepairsFlow):
             return self.async_show_form(
                 step_id="confirm", description_placeholders=self._placeholders
             )
-        await self.hass.async_add_executor_job(install_package, Path(self.hass.config.config_dir))
+        await self.hass.async_add_executor_job(
+            install_package, Path(self.hass.config.config_dir), self.hass.config.language
+        )
         return self.async_create_entry(data={})

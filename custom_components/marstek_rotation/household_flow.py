@@ -378,7 +378,14 @@ class HouseholdSteps(ConfigFlow):
             replace = bool(user_input.get(CONF_REPLACE_HOUSEHOLD, False))
             try:
                 await self.hass.async_add_executor_job(
-                    partial(_install, config_dir, variables, state, replace=replace)
+                    partial(
+                        _install,
+                        config_dir,
+                        variables,
+                        state,
+                        replace=replace,
+                        language=self.hass.config.language,
+                    )
                 )
             except OSError as err:
                 _LOGGER.warning("Writing the rotation's files into %s failed: %s", config_dir, err)
@@ -508,12 +515,17 @@ class HouseholdSteps(ConfigFlow):
 
 
 def _install(
-    config_dir: Path, variables: dict[str, Any], state: InstallState, *, replace: bool
+    config_dir: Path,
+    variables: dict[str, Any],
+    state: InstallState,
+    *,
+    replace: bool,
+    language: str,
 ) -> None:
-    """Write the household file (unless one is kept) and the package."""
+    """Write the household file (unless one is kept) and the package in `language`."""
     if not state.household_file or replace:
         write_household(config_dir, variables)
-    install_package(config_dir)
+    install_package(config_dir, language)
 
 
 def _install_placeholders(config_dir: Path, state: InstallState) -> dict[str, str]:

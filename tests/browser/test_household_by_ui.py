@@ -113,7 +113,11 @@ def test_the_household_is_set_up_in_dutch_through_the_ui_and_runs_on_its_dashboa
     )
     seen = visits.record(page, "household by ui - the dashboard it created (nl)")
     assert not seen.problems, seen.problems
-    assert "rotating" in seen.text
+    # Written in Home Assistant's language: card titles, rows, the status line.
+    for dutch in ("Batterijrotatie", "Bediening", "Instellingen nachtplan", "roteert", "actief"):
+        assert dutch in seen.text, dutch
+    for english in ("Battery rotation", "Controls", "Night plan settings", "Stored"):
+        assert english not in seen.text, english
 
 
 def _state(household: RunningHousehold, entity_id: str) -> str | None:

@@ -28,6 +28,10 @@ from custom_components.marstek_rotation.household_files import (
     WRITTEN_BY_SETUP,
     shipped_version,
 )
+from custom_components.marstek_rotation.household_language import (
+    rotation_words,
+    translate_package,
+)
 from simulator import Simulator
 
 from .conftest import VENUS_E3_9A7D, VENUS_E_D828, config_entry_for, setup_entry
@@ -382,6 +386,47 @@ async def test_an_older_package_is_upgraded_in_one_click_and_the_household_stays
     assert package.read_text(encoding="utf-8") == shipped
     assert (config_dir / "packages" / HOUSEHOLD_FILE).read_bytes() == household_before
     assert ir.async_get(hass).async_get_issue(DOMAIN, "package_outdated") is None
+
+
+async def test_in_dutch_the_package_and_dashboard_are_written_in_dutch(
+    hass: HomeAssistant, config_dir: Path, batteries: list[str]
+) -> None:
+    """Home Assistant in Dutch: the installed package and the created dashboard are Dutch."""
+    hass.config.language = "nl"
+    assert await async_setup_component(hass, "lovelace", {})
+    assert await async_setup_component(hass, "repairs", {})
+    result = await answer_until_install(hass)
+    result = await configure(hass, result, {})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    words = rotation_words("nl")
+    assert words is not None
+    package = config_dir / "packages" / PACKAGE_FILE
+    shipped = SHIPPED_PACKAGE.read_text(encoding="utf-8")
+    written = package.read_text(encoding="utf-8")
+    assert written == translate_package(shipped, words)
+    assert 'name: "Marstek-rotatie toestand"' in written
+    assert "Marstek rotation state\n" not in written
+    assert "default_entity_id: sensor.marstek_rotation_decision" in written
+    saved = await hass.data[LOVELACE_DATA].dashboards["marstek-rotation"].async_load(force=False)
+    assert saved["views"][0]["cards"][0]["title"] == "Batterijrotatie"
+    assert "'rotating': 'roteert'" in saved["views"][0]["cards"][0]["content"]
+    # A translated package is no outdated one: same version, no repair.
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "package_outdated") is None
+
+    # The one-click upgrade writes the new package in Dutch too.
+    major, minor = shipped_version()
+    package.write_text(written.replace(f"rotation {major}.{minor}:", "rotation 2.0:", 1))
+    entry = result["result"]
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    flow = await hass.data["repairs"]["flow_manager"].async_init(
+        DOMAIN, data={"issue_id": "package_outdated"}
+    )
+    await hass.data["repairs"]["flow_manager"].async_configure(flow["flow_id"], {})
+    await hass.async_block_till_done()
+    assert package.read_text(encoding="utf-8") == translate_package(shipped, words)
 
 
 async def test_removing_the_household_says_what_stays(

@@ -121,7 +121,8 @@ def _check_references(hass: HomeAssistant, card: dict[str, Any]) -> int:
 
 def _check_status_table(hass: HomeAssistant, card: dict[str, Any], count: int) -> None:
     """The status card renders one row per battery, and a percentage never breaks."""
-    rendered = Template(card["content"], hass).async_render(parse_result=False)
+    # Strict, as the frontend's markdown card renders: an undefined name empties the card.
+    rendered = Template(card["content"], hass).async_render(parse_result=False, strict=True)
     table = [line for line in rendered.splitlines() if line.startswith("| ") and "|:" not in line]
     assert len(table) == 1 + count, rendered  # the header and one row per battery
     for index in range(1, count + 1):
@@ -150,7 +151,8 @@ async def test_the_dashboard_shows_every_battery_and_only_what_exists(
         if card["type"] == "markdown" and card.get("title") == "Battery rotation":
             _check_status_table(hass, card, count)
         elif card["type"] == "markdown":  # every other one renders without an error
-            assert Template(card["content"], hass).async_render(parse_result=False).strip()
+            content = Template(card["content"], hass)
+            assert content.async_render(parse_result=False, strict=True).strip()
 
     slots = [f"sensor.marstek_rotation_battery_{index}" for index in range(1, count + 1)]
     assert [card["entity"] for card in shown if card["type"] == "gauge"] == slots
@@ -159,6 +161,17 @@ async def test_the_dashboard_shows_every_battery_and_only_what_exists(
         assert hass.states.get(slot).name == f"Battery {index}"
     assert checked > 40
     assert household.problems() == []
+
+
+async def test_the_prices_card_renders_before_the_first_plan(hass: HomeAssistant) -> None:
+    """A first start: the energy plan has no attributes yet (the card once rendered empty)."""
+    dashboard = load_yaml_dict(DASHBOARD)
+    card = next(c for c in _all_cards(dashboard) if c.get("title") == "Prices and plan")
+    for attributes in (None, {}):
+        if attributes is not None:
+            hass.states.async_set("sensor.marstek_rotation_energy_plan", "unknown", attributes)
+        rendered = Template(card["content"], hass).async_render(parse_result=False, strict=True)
+        assert rendered.strip() == "The first plan is made within a few minutes of a start."
 
 
 async def test_the_dashboard_saves_as_a_dashboard_over_the_websocket(
