@@ -391,13 +391,7 @@ class HouseholdSteps(ConfigFlow):
                 _LOGGER.warning("Writing the rotation's files into %s failed: %s", config_dir, err)
                 errors["base"] = "cannot_write"
             else:
-                try:
-                    await async_create_dashboard(
-                        self.hass,
-                        await async_household_text(self.hass, "dashboard_title", "Batteries"),
-                    )
-                except DashboardUnavailableError:
-                    _LOGGER.warning("Home Assistant's dashboards are not loaded: no dashboard made")
+                await self._async_dashboard()
                 return self.async_create_entry(
                     title=await async_household_text(
                         self.hass, "household_title", "Rotation household"
@@ -496,9 +490,19 @@ class HouseholdSteps(ConfigFlow):
         except OSError as err:
             _LOGGER.warning("Writing the household file into %s failed: %s", config_dir, err)
             return self.async_abort(reason="cannot_write")
+        await self._async_dashboard()  # made again when the user deleted it
         return self.async_update_reload_and_abort(
             entry, options=options, reason="household_updated"
         )
+
+    async def _async_dashboard(self) -> None:
+        """Create the rotation dashboard (in Home Assistant's language) unless it exists."""
+        try:
+            await async_create_dashboard(
+                self.hass, await async_household_text(self.hass, "dashboard_title", "Batteries")
+            )
+        except DashboardUnavailableError:
+            _LOGGER.warning("Home Assistant's dashboards are not loaded: no dashboard made")
 
     async def async_step_packages(
         self,

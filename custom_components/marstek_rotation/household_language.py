@@ -29,8 +29,11 @@ LANGUAGES_FOLDER = Path(__file__).resolve().parent / "rotation" / "languages"
 
 # `name: value` on one line (a plain or quoted scalar, not a block or a template).
 _NAME_LINE = re.compile(r"^(?P<lead>\s*(?:- )?name: )(?P<value>[^>|{\s].*?)\s*$")
-# A template's words: `{% set words = {...} %}` (with or without whitespace control).
-WORDS_LINE = re.compile(r"(?P<lead>\{%-?\s*set words = )(?P<words>\{.*\})(?P<tail>\s*-?%\})")
+# A template's words: `{% set words = {...} %}` (with or without whitespace control), on one
+# line or with one entry per line.
+WORDS_LINE = re.compile(
+    r"(?P<lead>\{%-?\s*set words = )(?P<words>\{.*?\})(?P<tail>\s*-?%\})", re.DOTALL
+)
 # Card keys whose whole value is a visible text.
 _LABEL_KEYS = ("title", "name", "action_name", "text")
 
@@ -99,7 +102,13 @@ def translate_words(text: str, words: RotationWords) -> str:
             key: words.decimal if key == "decimal" else words.words.get(key, value)
             for key, value in english.items()
         }
-        body = ", ".join(f"{key!r}: {value!r}" for key, value in translated.items())
+        literal = match.group("words")
+        # The same layout: one line, or one entry per line at the second line's indentation.
+        separator = ", "
+        if "\n" in literal:
+            second = literal.split("\n", 2)[1]
+            separator = ",\n" + second[: len(second) - len(second.lstrip())]
+        body = separator.join(f"{key!r}: {value!r}" for key, value in translated.items())
         return f"{match.group('lead')}{{{body}}}{match.group('tail')}"
 
     return WORDS_LINE.sub(replace, text)

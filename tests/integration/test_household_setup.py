@@ -20,6 +20,10 @@ from homeassistant.util.yaml import parse_yaml
 
 from custom_components.marstek_rotation.const import CONF_ENTITY_PREFIX, DOMAIN
 from custom_components.marstek_rotation.diagnostics import async_get_config_entry_diagnostics
+from custom_components.marstek_rotation.household_dashboard import (
+    _dashboards_collection,
+    dashboard_exists,
+)
 from custom_components.marstek_rotation.household_files import (
     HOUSEHOLD_FILE,
     PACKAGE_FILE,
@@ -427,6 +431,19 @@ async def test_in_dutch_the_package_and_dashboard_are_written_in_dutch(
     await hass.data["repairs"]["flow_manager"].async_configure(flow["flow_id"], {})
     await hass.async_block_till_done()
     assert package.read_text(encoding="utf-8") == translate_package(shipped, words)
+
+    # A dashboard the user deleted is made again by Reconfigure (in Dutch).
+    collection = _dashboards_collection(hass)
+    item = next(i for i in collection.async_items() if i["url_path"] == "marstek-rotation")
+    await collection.async_delete_item(item["id"])
+    assert not dashboard_exists(hass)
+    result = await start_reconfigure(hass, entry.entry_id)
+    result = await configure(hass, result, {**suggested(result), "tariff": "none"})
+    result = await configure(hass, result, suggested(result))
+    assert result["reason"] == "household_updated", result
+    saved = await hass.data[LOVELACE_DATA].dashboards["marstek-rotation"].async_load(force=False)
+    assert saved["views"][0]["cards"][0]["title"] == "Batterijrotatie"
+    assert hass.data[LOVELACE_DATA].dashboards["marstek-rotation"].config["title"] == "Batterijen"
 
 
 async def test_removing_the_household_says_what_stays(

@@ -22,6 +22,7 @@ from custom_components.marstek_rotation.household_language import (
     rotation_words,
     translate_dashboard,
     translate_package,
+    translate_words,
     unquote,
     words_in,
 )
@@ -116,6 +117,25 @@ def test_a_language_file_covers_every_visible_text_and_nothing_else(language: st
     assert len(words.words["weekdays"].split(" ")) == 7
 
 
+def test_the_words_are_written_back_in_the_layout_they_were_read_in() -> None:
+    """English words put back unchanged give the shipped files byte for byte."""
+    english = RotationWords(language="en", decimal=".")
+    for path in (PACKAGE, DASHBOARD):
+        text = path.read_text(encoding="utf-8")
+        assert words_in(text)
+        assert translate_words(text, english) == text, path
+
+
+def test_a_word_means_one_thing_wherever_it_is_used() -> None:
+    """A language file gives one translation per key: a key must not carry two texts."""
+    texts: dict[str, set[str]] = {}
+    for path in (PACKAGE, DASHBOARD):
+        for found in words_in(path.read_text(encoding="utf-8")):
+            for key, value in found.items():
+                texts.setdefault(key, set()).add(value)
+    assert {key: values for key, values in texts.items() if len(values) > 1} == {}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_translated_files_keep_their_version_ids_and_form(language: str) -> None:
     words = _words(language)
@@ -176,6 +196,21 @@ async def test_a_dutch_package_runs_under_the_english_ids_with_dutch_names(
         "Batterijslot 4 (niet in het huishouden)"
     )
     assert household.rotation == "rotating"  # states stay what automations compare with
+    assert household.problems() == []
+    # The decision's reason, the summaries and the rotation's log speak Dutch.
+    decision = "sensor.marstek_rotation_decision"
+    assert household.attr(decision, "reason") == "Fase C actief, niets te veranderen"
+    assert household.state("input_text.marstek_rotation_last_event").endswith(
+        "start: Fase C actief: rotatie aan en het huis vraagt stroom: Fase C (80 %) is de volste"
+    )
+    summary = household.attr("sensor.marstek_rotation_night_plan", "summary")
+    assert re.fullmatch(r"Fase [ABC]: \d+(,\d+)? kWh @ \d+ W( \| .*)?|niets te laden", summary)
+    assert household.attr("sensor.marstek_rotation_choices", "summary") == "geen"
+    # Surplus: the overflow rule and its log line, in Dutch.
+    await household.async_set_p1(-800)
+    await household.async_advance(600)
+    assert "overloop" in household.attr(decision, "reason")
+    assert "overloop" in household.state("input_text.marstek_rotation_last_event")
     assert household.problems() == []
 
     # The Dutch dashboard's status card: Dutch words and decimal commas.
