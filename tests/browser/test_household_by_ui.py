@@ -111,6 +111,14 @@ def test_the_household_is_set_up_in_dutch_through_the_ui_and_runs_on_its_dashboa
         180,
         "the dashboard never showed the three batteries by their names",
     )
+    # The rotation's log card lists the start (its line is also in the status card). Its
+    # list draws only the entries in view: scroll to it first.
+    page.locator("hui-logbook-card").scroll_into_view_if_needed()
+    wait_until(
+        lambda: _rendered(page).count("rotatie aan en") >= 2,
+        120,
+        "the rotation's log never showed the start",
+    )
     seen = visits.record(page, "household by ui - the dashboard it created (nl)")
     assert not seen.problems, seen.problems
     # Written in Home Assistant's language: card titles, rows, the status line.
