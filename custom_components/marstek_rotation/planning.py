@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_ENTITY_PREFIX, DOMAIN
 from .household_model import CONF_KIND, KIND_HOUSEHOLD
+from .plan_reason import async_plan_reason
 from .pricing import (
     Battery,
     BatteryPlan,
@@ -470,6 +471,7 @@ async def _async_plan_energy(call: ServiceCall) -> ServiceResponse:
     written = previous_plan(call.data.get(ATTR_PREVIOUS_PLAN), batteries, now)
     result = await hass.async_add_executor_job(plan, inputs, written)
     response: dict[str, Any] = result.as_dict()
+    response["reason"] = await async_plan_reason(hass, result.reason)
     response["inputs"] = {
         "source": kind,
         "planned_at": now.isoformat(),

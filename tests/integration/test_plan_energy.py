@@ -9,6 +9,7 @@ that no battery received an ES.SetMode: the action only answers.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -424,3 +425,36 @@ async def test_an_error_reads_in_the_users_language(
 
     assert str(refused.value) == "Entity sensor.no_such_prices does not exist"
     assert_nothing_written(batteries)
+
+
+# The sentence's start and its "(<weekday> hh:mm-hh:mm, from <price> per" part.
+WHEN = r"\d\d:\d\d-\d\d:\d\d"
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "when"),
+    [
+        ("en", r"^\d+\.\d\d kWh of the expected use ", rf"\(Mon {WHEN}, from 0\.\d{{3}} per"),
+        ("nl", r"^\d+,\d\d kWh van het verwachte verbruik ", rf"\(ma {WHEN}, vanaf 0,\d{{3}} per"),
+        (
+            "fr",
+            r"^\d+,\d\d kWh de la consommation prévue ",
+            rf"\(lun {WHEN}, à partir de 0,\d{{3}}",
+        ),
+        ("de", r"^\d+,\d\d kWh des erwarteten Verbrauchs ", rf"\(Mo {WHEN}, ab 0,\d{{3}} pro"),
+    ],
+)
+async def test_the_plans_reason_reads_in_the_users_language(
+    hass: HomeAssistant, batteries: list[SimulatedBattery], language: str, start: str, when: str
+) -> None:
+    """The sentence in Home Assistant's language, its numbers and weekday written that way."""
+    hass.config.language = language
+    periods = [{"name": "superdal", "start": "01:00", "end": "07:00", "price": 0.10}]
+    response = await plan_energy(
+        hass,
+        {"tariff": "time_of_use", "periods": periods, "other_price": 0.38, "consumption": 0.5},
+    )
+
+    assert response["reason_code"] == "charge_deficit"  # the code stays the same
+    assert re.search(start, response["reason"]), response["reason"]
+    assert re.search(when, response["reason"]), response["reason"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -164,10 +164,15 @@ class BatteryPlan:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why the plan is what it is: a stable code (for translations) and English text."""
+    """Why the plan is what it is: a stable code, its English text and the values in it.
+
+    `values` are the text's placeholders as English writes them ("2.42", "Sun 01:00-04:00"):
+    a translation of the code's sentence is filled in with them.
+    """
 
     code: str
     text: str
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
