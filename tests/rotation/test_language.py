@@ -115,6 +115,15 @@ def test_a_language_file_covers_every_visible_text_and_nothing_else(language: st
     assert words.decimal == ","
     assert "{n}" in words.words["empty_slot"]
     assert len(words.words["weekdays"].split(" ")) == 7
+    # The notification's title tells the household file from the night times by this name.
+    assert "marstek_rotation_household.yaml" in words.words["fix_household"]
+    # Every {placeholder} of the English text, and no other.
+    english = {key: value for found in words_in(package) + words_in(dashboard_text)
+               for key, value in found.items()}  # fmt: skip
+    for key, translated in words.words.items():
+        assert sorted(re.findall(r"\{\w+\}", translated)) == sorted(
+            re.findall(r"\{\w+\}", english[key])
+        ), key
 
 
 def test_the_words_are_written_back_in_the_layout_they_were_read_in() -> None:
@@ -212,6 +221,19 @@ async def test_a_dutch_package_runs_under_the_english_ids_with_dutch_names(
     assert "overloop" in household.attr(decision, "reason")
     assert "overloop" in household.state("input_text.marstek_rotation_last_event")
     assert household.problems() == []
+    # A 12-hour clock slip is reported in Dutch, with the likely fix.
+    await hass.services.async_call(
+        "input_datetime",
+        "set_datetime",
+        {"entity_id": "input_datetime.marstek_rotation_night_start", "time": "11:42:00"},
+        blocking=True,
+    )
+    await household.async_advance(120)
+    message = household.attr("sensor.marstek_rotation_problems", "message")
+    assert message.startswith("Controleer de nachttijden:"), message
+    assert "bedoelde je 23:42 als begin nacht? Stel het in op het dashboard (Nachttijden)." in (
+        message
+    )
 
     # The Dutch dashboard's status card: Dutch words and decimal commas.
     dashboard = translate_dashboard(load_yaml_dict(DASHBOARD), words)
