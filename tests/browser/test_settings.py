@@ -7,14 +7,22 @@ explains its settings in a line each.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
 
+from custom_components.marstek_rotation.household_files import dashboard_config
+from custom_components.marstek_rotation.household_language import (
+    rotation_words,
+    translate_dashboard,
+)
+
 from .clients import wait_until
-from .frontend import SCREENSHOTS, wait_for_frontend
+from .frontend import SCREENSHOTS, call_ws, wait_for_frontend
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from playwright.sync_api import Locator, Page
@@ -82,6 +90,8 @@ _ROWS_JS = """(card) => {
 
 
 WIDTHS = (1280, 390)
+# English, and the languages the integration writes the dashboard in.
+LANGUAGES = ("en", "nl", "fr", "de")
 
 
 def _screenshot(page: Page, element: Locator, path: Path) -> None:
@@ -112,13 +122,45 @@ def _slug(text: str) -> str:
     return "-".join(text.lower().split())
 
 
+@contextmanager
+def _dashboard_in(page: Page, household: RunningHousehold, language: str) -> Iterator[None]:
+    """The household's dashboard as the integration writes it in `language`, for a while.
+
+    Only the dashboard's texts change (the rows' names, titles and lines); the frontend and
+    the entities stay English. The household's own dashboard is put back afterwards.
+    """
+    words = rotation_words(language)
+    if words is None:
+        yield
+        return
+    page.goto(household.ready["dashboard_url"])
+    wait_for_frontend(page)
+    url_path = household.ready["dashboard_path"].strip("/").split("/")[0]
+    saved = call_ws(page, {"type": "lovelace/config", "url_path": url_path})
+    translated = translate_dashboard(dashboard_config(), words)
+    call_ws(page, {"type": "lovelace/config/save", "url_path": url_path, "config": translated})
+    try:
+        yield
+    finally:
+        call_ws(page, {"type": "lovelace/config/save", "url_path": url_path, "config": saved})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_setting_shows_its_whole_name_its_value_and_what_it_does(
-    page: Page, household: RunningHousehold, visits: Visits, width: int
+    page: Page, household: RunningHousehold, visits: Visits, width: int, language: str
 ) -> None:
-    """Desktop and phone: no name or value cut off, numbers shown with their unit, and every
-    number setting explained by a line in its card's group (a markdown card in its stack)."""
+    """Desktop and phone, in every language the dashboard is written in: no name or value cut
+    off, numbers shown with their unit, and every number setting explained by a line in its
+    card's group (a markdown card in its stack)."""
     page.set_viewport_size({"width": width, "height": 900})
+    with _dashboard_in(page, household, language):
+        _check_the_settings(page, household, visits, width, language)
+
+
+def _check_the_settings(
+    page: Page, household: RunningHousehold, visits: Visits, width: int, language: str
+) -> None:
     page.goto(household.ready["dashboard_url"])
     wait_for_frontend(page)
     cards = page.locator("hui-entities-card, hui-tile-card")
@@ -126,12 +168,13 @@ def test_every_setting_shows_its_whole_name_its_value_and_what_it_does(
     page.wait_for_load_state("networkidle")
 
     settings: dict[str, str] = {}  # every number setting on the dashboard: entity -> where
+    cut: list[str] = []  # every text cut off, all of them reported at once
     for index in range(cards.count()):
         card = cards.nth(index)
         card.scroll_into_view_if_needed()
         for row in card.evaluate(_ROWS_JS):
-            where = f"{row['entity'] or row['name']} at {width} px"
-            assert row["cut"] == [], f"{where}: cut off {row['cut']}"
+            where = f"{row['entity'] or row['name']} at {width} px ({language})"
+            cut += [f"{where}: {text}" for text in row["cut"]]
             if row["name"]:
                 assert row["name"] in row["texts"], f"{where}: name {row['name']!r} not shown"
             if not row["entity"].startswith("input_number."):
@@ -147,6 +190,7 @@ def test_every_setting_shows_its_whole_name_its_value_and_what_it_does(
             unit = state["attributes"].get("unit_of_measurement")
             if unit:
                 assert unit in row["texts"], f"{where}: unit {unit} not shown ({row['texts']})"
+    assert cut == [], "cut off:\n" + "\n".join(cut)
     assert len(settings) >= 10, settings
 
     explained: set[str] = set()
@@ -164,11 +208,11 @@ def test_every_setting_shows_its_whole_name_its_value_and_what_it_does(
         title = grouped.first.evaluate(
             "(card) => (card.shadowRoot.querySelector('.card-header') || {}).textContent || ''"
         ).strip() or str(index)
-        _screenshot(page, stack, SCREENSHOTS / f"settings-{width}-{_slug(title)}.png")
+        _screenshot(page, stack, SCREENSHOTS / f"settings-{language}-{width}-{_slug(title)}.png")
         for row in rows:
             if row["entity"].startswith("input_number."):
                 assert row["name"] in text, f"{row['entity']}: {row['name']!r} not explained"
                 explained.add(row["entity"])
     assert set(settings) <= explained, f"not explained: {sorted(set(settings) - explained)}"
     page.evaluate("window.scrollTo(0, 0)")
-    visits.check(page, f"dashboard settings at {width} px")
+    visits.check(page, f"dashboard settings at {width} px ({language})")
