@@ -19,7 +19,7 @@ from custom_components.marstek_rotation.household_language import (
 )
 
 from .clients import wait_until
-from .frontend import SCREENSHOTS, call_ws, wait_for_frontend
+from .frontend import SCREENSHOTS, call_ws, rendered_text, wait_for_frontend
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -216,3 +216,33 @@ def _check_the_settings(
     assert set(settings) <= explained, f"not explained: {sorted(set(settings) - explained)}"
     page.evaluate("window.scrollTo(0, 0)")
     visits.check(page, f"dashboard settings at {width} px ({language})")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_status_and_price_cards_fit_a_phone(
+    page: Page, household: RunningHousehold, visits: Visits, language: str
+) -> None:
+    """At 390 px, in every language: the status card's battery table and the price card's
+    hours stay inside their cards (nothing sticks out or is cut off)."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    with _dashboard_in(page, household, language):
+        page.goto(household.ready["dashboard_url"])
+        wait_for_frontend(page)
+        labels = [battery["label"] for battery in household.batteries]
+        markdown = page.locator("hui-markdown-card")
+        wait_until(
+            lambda: markdown.count() >= 2 and all(label in rendered_text(page) for label in labels),
+            60,
+            "the status card did not render",
+        )
+        checked = 0
+        for index in range(markdown.count()):
+            card = markdown.nth(index)
+            card.scroll_into_view_if_needed()
+            (row,) = card.evaluate(_ROWS_JS)
+            if "kWh" not in " ".join(row["texts"]):  # explanation cards: plain wrapping lines
+                continue
+            assert row["cut"] == [], f"{language}: sticks out or cut off: {row['cut']}"
+            checked += 1
+        assert checked >= 2, checked  # the status card and the price card
+        visits.check(page, f"status and price cards at 390 px ({language})")
