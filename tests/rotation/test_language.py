@@ -242,6 +242,8 @@ async def test_a_dutch_package_runs_under_the_english_ids_with_dutch_names(
     assert "roteert" in rendered
     assert "| Batterij | SOC | Modus | Vermogen |" in rendered
     assert "Handmatig" in rendered  # the waiting batteries' mode
+    rule = household.state("sensor.marstek_rotation_decision")
+    assert f"**{words.words['rule_' + rule]}**: " in rendered, (rule, rendered)  # its name
     stored = re.search(r"Opgeslagen \*\*([0-9,.]+)&nbsp;kWh\*\* van ([0-9,.]+)&nbsp;kWh", rendered)
     assert stored is not None, rendered
     assert "." not in stored.group(1) + stored.group(2), rendered
