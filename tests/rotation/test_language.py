@@ -235,7 +235,12 @@ async def test_a_dutch_package_runs_under_the_english_ids_with_dutch_names(
         message
     )
 
-    # The Dutch dashboard's status card: Dutch words and decimal commas.
+    _check_the_dutch_cards(household, words)
+
+
+def _check_the_dutch_cards(household: Household, words: RotationWords) -> None:
+    """The Dutch dashboard's status card: Dutch words, rule names and decimal commas."""
+    hass = household.hass
     dashboard = translate_dashboard(load_yaml_dict(DASHBOARD), words)
     status = next(c for c in _markdown(dashboard) if "words.active" in c)
     rendered = Template(status, hass).async_render(parse_result=False)
