@@ -243,7 +243,7 @@ def _check_the_dutch_cards(household: Household, words: RotationWords) -> None:
     hass = household.hass
     dashboard = translate_dashboard(load_yaml_dict(DASHBOARD), words)
     status = next(c for c in _markdown(dashboard) if "words.active" in c)
-    rendered = Template(status, hass).async_render(parse_result=False)
+    rendered = Template(status, hass).async_render(parse_result=False, strict=True)
     assert "roteert" in rendered
     assert "| Batterij | SOC | Modus | Vermogen |" in rendered
     assert "Handmatig" in rendered  # the waiting batteries' mode
@@ -256,7 +256,7 @@ def _check_the_dutch_cards(household: Household, words: RotationWords) -> None:
     for english_word in ("rotating", " active ", "Stored", "Battery", "writes to one battery"):
         assert english_word not in rendered, english_word
     prices = next(c for c in _markdown(dashboard) if "words.no_tariff" in c)
-    rendered = Template(prices, hass).async_render(parse_result=False)
+    rendered = Template(prices, hass).async_render(parse_result=False, strict=True)
     assert rendered.strip().startswith("Geen tarief ingesteld"), rendered
 
 
