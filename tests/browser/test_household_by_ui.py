@@ -126,6 +126,8 @@ def test_the_household_is_set_up_in_dutch_through_the_ui_and_runs_on_its_dashboa
         assert dutch in seen.text, dutch
     for english in ("Battery rotation", "Controls", "Night plan settings", "Stored"):
         assert english not in seen.text, english
+    # Numbers the Dutch way: "Opgeslagen 7,7 kWh van 15,4 kWh".
+    assert re.search(r"Opgeslagen\s+\d+,\d\s*kWh\s+van\s+\d+,\d\s*kWh", seen.text), seen.text
 
 
 def _state(household: RunningHousehold, entity_id: str) -> str | None:

@@ -219,6 +219,7 @@ async def test_a_dutch_package_runs_under_the_english_ids_with_dutch_names(
     await household.async_set_p1(-800)
     await household.async_advance(600)
     assert "overloop" in household.attr(decision, "reason")
+    assert "overflow" not in household.attr(decision, "reason")  # a waiting rule by its name
     assert "overloop" in household.state("input_text.marstek_rotation_last_event")
     assert household.problems() == []
     # A 12-hour clock slip is reported in Dutch, with the likely fix.
