@@ -20,6 +20,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,10 @@ _NAME_LINE = re.compile(r"^(?P<lead>\s*(?:- )?name: )(?P<value>[^>|{\s].*?)\s*$"
 WORDS_LINE = re.compile(
     r"(?P<lead>\{%-?\s*set words = )(?P<words>\{.*?\})(?P<tail>\s*-?%\})", re.DOTALL
 )
+# A decimal point between digits, and English weekday names (as strftime's %a writes them).
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_ENGLISH_WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_ENGLISH_WEEKDAYS) + r")\b")
 # Card keys whose whole value is a visible text.
 _LABEL_KEYS = ("title", "name", "action_name", "text")
 
@@ -54,10 +59,13 @@ def available_languages() -> list[str]:
     return sorted(path.stem for path in LANGUAGES_FOLDER.glob("*.yaml"))
 
 
+@cache
 def rotation_words(language: str) -> RotationWords | None:
     """The texts for Home Assistant's `language` ("nl", "de-CH"), None for English or unknown.
 
-    Blocking (reads a file): run it in the executor.
+    Blocking (reads a file the first time): run it in the executor. Each language is read
+    once: the energy plan asks for it at every plan, and the files change only with the
+    integration (which needs a restart).
     """
     base = language.split("-", maxsplit=1)[0].lower()
     path = LANGUAGES_FOLDER / f"{base}.yaml"
@@ -74,6 +82,16 @@ def rotation_words(language: str) -> RotationWords | None:
         lines=_strings(loaded.get("lines")),
         words=_strings(loaded.get("words")),
     )
+
+
+def localise(value: str, words: RotationWords) -> str:
+    """An English-written value ("2.42", "Sun 01:00-04:00") in `words`' language.
+
+    Its decimal separator and weekday names; nothing else changes.
+    """
+    names = dict(zip(_ENGLISH_WEEKDAYS, words.words["weekdays"].split(" "), strict=True))
+    with_days = _WEEKDAY.sub(lambda match: names[match.group(1)], value)
+    return _DECIMAL.sub(words.decimal, with_days)
 
 
 def _strings(section: Any) -> dict[str, str]:

@@ -7,20 +7,15 @@ weekday names, from the rotation's language files).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from .household_language import RotationWords, rotation_words
+from .household_language import localise, rotation_words
 from .household_texts import async_household_text
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .pricing.fleet import Reason
-
-_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
-_ENGLISH_WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
-_WEEKDAY = re.compile(r"\b(" + "|".join(_ENGLISH_WEEKDAYS) + r")\b")
 
 
 async def async_plan_reason(hass: HomeAssistant, reason: Reason) -> str:
@@ -32,10 +27,3 @@ async def async_plan_reason(hass: HomeAssistant, reason: Reason) -> str:
         return reason.text
     values = {name: localise(value, words) for name, value in reason.values.items()}
     return await async_household_text(hass, f"plan_reason_{reason.code}", reason.text, **values)
-
-
-def localise(value: str, words: RotationWords) -> str:
-    """An English-written value ("2.42", "Sun 01:00-04:00") in `words`' language."""
-    names = dict(zip(_ENGLISH_WEEKDAYS, words.words["weekdays"].split(" "), strict=True))
-    with_days = _WEEKDAY.sub(lambda match: names[match.group(1)], value)
-    return _DECIMAL.sub(words.decimal, with_days)
