@@ -211,3 +211,18 @@ async def test_a_night_longer_than_12_hours_is_reported_with_its_times(
     assert CONFIGURATION not in household.notifications
     assert household.state("sensor.marstek_rotation_problems") == "0"
     assert household.problems() == []
+
+
+@pytest.mark.freeze_time("2026-03-04 11:00:00+00:00", tick=True)
+async def test_the_decision_holds_while_the_night_plan_is_missing(household: Household) -> None:
+    """Found on a busy machine: while the night plan sensor is not there (a start, a reload,
+    a shutdown: template entities come and go in any order), the decision asked for the count
+    of its `batteries` and failed with "object of type 'NoneType' has no len()"."""
+    await household.async_start()
+    household.hass.states.async_remove("sensor.marstek_rotation_night_plan")
+    before = household.state("sensor.marstek_rotation_decision")
+
+    await household.async_advance(3 * MINUTE)
+
+    assert household.state("sensor.marstek_rotation_decision") == before
+    assert household.problems() == []
